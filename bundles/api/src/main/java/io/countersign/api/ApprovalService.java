@@ -1,0 +1,36 @@
+package io.countersign.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The approval state machine. Every stage returned here completes only after what it reports is journaled.
+ */
+@ProviderType
+public interface ApprovalService {
+
+    /**
+     * Records a request and the policy's decision on it. With an idempotency key already used by this agent for the
+     * same action, returns that earlier request instead; for a different action, fails with
+     * {@link RequestRejectedException}.
+     */
+    CompletionStage<Submission> submit(Agent agent, ActionSubmission submission, String idempotencyKey);
+
+    Optional<RequestView> find(String requestId);
+
+    /**
+     * Completes when the request's version moves past {@code seenVersion}, or with the current view once
+     * {@code maxWait} has passed; empty if there is no such request.
+     */
+    CompletionStage<Optional<RequestView>> awaitChange(String requestId, long seenVersion, Duration maxWait);
+
+    /** The pending requests this reviewer may decide now. */
+    List<RequestView> pendingFor(Reviewer reviewer);
+
+    /** Applies one review; empty if there is no such request. */
+    CompletionStage<Optional<ReviewResult>> review(Reviewer reviewer, String requestId, Verdict verdict,
+                                                   String comment);
+}

@@ -1,0 +1,8 @@
+package io.countersign.api;
+
+/** What the policy decides for an action. */
+public enum Outcome {
+    ALLOW,
+    DENY,
+    REVIEW
+}

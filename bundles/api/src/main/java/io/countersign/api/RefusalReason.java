@@ -1,0 +1,23 @@
+package io.countersign.api;
+
+/** Why a review was not counted. Each has a stable machine-readable code. */
+public enum RefusalReason {
+    /** The reviewer is the requester or a human the requesting agent acts for. */
+    SELF_APPROVAL("self-approval"),
+    /** The reviewer belongs to none of the groups the route names. */
+    NOT_ELIGIBLE("not-eligible"),
+    /** The reviewer has already voted on this request. */
+    ALREADY_VOTED("already-voted"),
+    /** The request is no longer pending. */
+    NOT_PENDING("not-pending");
+
+    private final String code;
+
+    RefusalReason(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,28 @@
+package io.countersign.api;
+
+/** A submission Countersign will not accept; nothing was recorded. */
+public final class RequestRejectedException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Stable, machine-readable reasons. */
+    public enum Reason {
+        /** The agent is not registered to act for a named human. */
+        NOT_PERMITTED_TO_ACT_FOR,
+        /** An idempotency key was reused for a different action. */
+        IDEMPOTENCY_KEY_REUSED,
+        /** The journal cannot accept writes; the caller may retry later. */
+        UNAVAILABLE
+    }
+
+    private final Reason reason;
+
+    public RequestRejectedException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,7 @@
+/** Countersign's shared records and service interfaces. */
+@Export
+@Version("0.1.0")
+package io.countersign.api;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
