@@ -1,0 +1,142 @@
+package io.countersign.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Auto-decided requests over HTTP against the real distribution, each answered only after its journal entries are
+ * fsynced: starts Countersign from distribution/target/countersign.tar.gz on a fresh data directory, offers fixed
+ * rates open-loop, and writes bench/results/decisions-*.json.
+ * <p>
+ * Usage: {@code DecisionBenchmark [--rates 2000,5000,10000] [--connections 64] [--seconds 20] [--warmup 5]}
+ */
+public final class DecisionBenchmark {
+
+    private static final String BODY = "{\"action\":\"db.query\",\"resource\":\"analytics.events\","
+            + "\"environment\":\"staging\",\"parameters\":{\"sql\":\"select count(*) from events\"},"
+            + "\"onBehalfOf\":\"alice\",\"justification\":\"dashboard refresh\"}";
+
+    private DecisionBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Double> rates = List.of(2_000d, 5_000d, 10_000d, 15_000d);
+        int connections = 64;
+        double seconds = 20;
+        double warmup = 5;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--rates" -> rates = java.util.Arrays.stream(args[i + 1].split(","))
+                        .map(Double::parseDouble).toList();
+                case "--connections" -> connections = Integer.parseInt(args[i + 1]);
+                case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
+                case "--warmup" -> warmup = Double.parseDouble(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Path root = Path.of("").toAbsolutePath();
+        Path run = root.resolve("bench/target/run-" + System.currentTimeMillis());
+        int port = freePort();
+        Process server = start(root, run, port);
+        try {
+            awaitUp(port);
+            JsonNode credentials = new ObjectMapper().readTree(run.resolve("data/demo-credentials.json").toFile());
+            String agentKey = credentials.path("agents").get(0).path("key").asText();
+            OpenLoopLoad load = new OpenLoopLoad(new InetSocketAddress("127.0.0.1", port), "/v1/actions", agentKey,
+                    BODY);
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode report = mapper.createObjectNode();
+            report.put("benchmark", "auto-decided requests over HTTP, journal fsynced before every answer");
+            report.put("when", Instant.now().toString());
+            report.put("cores", Runtime.getRuntime().availableProcessors());
+            report.put("java", System.getProperty("java.version"));
+            report.put("connections", connections);
+            report.put("seconds", seconds);
+            ArrayNode results = report.putArray("results");
+            System.out.printf(Locale.ROOT, "%10s %12s %10s %10s %10s %10s %8s%n", "offered/s", "achieved/s", "p50 ms",
+                    "p99 ms", "p99.9 ms", "max ms", "errors");
+            for (double rate : rates) {
+                OpenLoopLoad.Result result = load.run(rate, connections, warmup, seconds);
+                var h = result.latencyNanos();
+                System.out.printf(Locale.ROOT, "%10.0f %12.0f %10.3f %10.3f %10.3f %10.3f %8d%n", rate,
+                        result.throughput(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)),
+                        ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), result.errors());
+                results.addObject().put("offeredPerSecond", rate).put("achievedPerSecond", result.throughput())
+                        .put("completed", result.completed()).put("errors", result.errors())
+                        .put("p50Ms", ms(h.getValueAtPercentile(50))).put("p99Ms", ms(h.getValueAtPercentile(99)))
+                        .put("p999Ms", ms(h.getValueAtPercentile(99.9))).put("maxMs", ms(h.getMaxValue()));
+            }
+            Path out = root.resolve("bench/results/decisions-" + Instant.now().toString().replace(':', '-')
+                    + ".json");
+            Files.createDirectories(out.getParent());
+            mapper.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), report);
+            System.out.println("results written to " + root.relativize(out));
+        } finally {
+            server.descendants().forEach(ProcessHandle::destroy);
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static Process start(Path root, Path run, int port) throws IOException, InterruptedException {
+        Path home = run.resolve("countersign");
+        Files.createDirectories(home);
+        Process tar = new ProcessBuilder("tar", "-xzf",
+                root.resolve("distribution/target/countersign.tar.gz").toString(), "-C", home.toString(),
+                "--strip-components=1").inheritIO().start();
+        if (tar.waitFor() != 0) {
+            throw new IOException("build the distribution first: ./countersign start builds it");
+        }
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "run");
+        builder.environment().put("COUNTERSIGN_HTTP_PORT", Integer.toString(port));
+        builder.environment().put("COUNTERSIGN_DATA_DIR", run.resolve("data").toString());
+        builder.environment().put("COUNTERSIGN_RULES_DIR", root.resolve("rules").toString());
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(run.resolve("console.log").toFile());
+        return builder.start();
+    }
+
+    private static void awaitUp(int port) throws InterruptedException {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v1/health")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("Countersign did not start on port " + port);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

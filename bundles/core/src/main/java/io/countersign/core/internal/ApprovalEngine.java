@@ -1,0 +1,379 @@
+package io.countersign.core.internal;
+
+import io.countersign.api.Action;
+import io.countersign.api.ActionRequest;
+import io.countersign.api.ActionSubmission;
+import io.countersign.api.Agent;
+import io.countersign.api.ApprovalService;
+import io.countersign.api.Decision;
+import io.countersign.api.Journal;
+import io.countersign.api.JournalEntry;
+import io.countersign.api.Outcome;
+import io.countersign.api.PolicyEngine;
+import io.countersign.api.RequestRejectedException;
+import io.countersign.api.RequestStatus;
+import io.countersign.api.RequestView;
+import io.countersign.api.ReviewResult;
+import io.countersign.api.ReviewRoute;
+import io.countersign.api.Reviewer;
+import io.countersign.api.Submission;
+import io.countersign.api.Verdict;
+import io.countersign.api.Vote;
+import io.countersign.api.json.ActionDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The approval state machine, a projection of the journal.
+ * <p>
+ * Each change to a request is made while holding that request's monitor, in the same step as appending the journal
+ * entry that records it: two racing last votes are applied one after the other, so neither is lost and only one can
+ * close the request. What callers see ({@link #find}, the stages returned) is the <em>committed</em> view, published
+ * only once the journal has made the change durable.
+ */
+@Component(service = ApprovalService.class)
+public final class ApprovalEngine implements ApprovalService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApprovalEngine.class);
+
+    private final Journal journal;
+    private final PolicyEngine policy;
+    private final Clock clock;
+    private final ScheduledExecutorService timers;
+    private final Map<String, RequestState> states = new ConcurrentHashMap<>();
+    private final Map<String, RequestView> committed = new ConcurrentHashMap<>();
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final Map<String, CompletableFuture<RequestView>> idempotency = new ConcurrentHashMap<>();
+    private final Map<String, List<CompletableFuture<Optional<RequestView>>>> waiters = new ConcurrentHashMap<>();
+
+    @Activate
+    public ApprovalEngine(@Reference Journal journal, @Reference PolicyEngine policy) {
+        this(journal, policy, Clock.systemUTC());
+    }
+
+    ApprovalEngine(Journal journal, PolicyEngine policy, Clock clock) {
+        this.journal = journal;
+        this.policy = policy;
+        this.clock = clock;
+        this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "countersign-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        recover();
+    }
+
+    @Deactivate
+    void close() {
+        timers.shutdownNow();
+        waiters.values().forEach(list -> list.forEach(f -> f.complete(Optional.empty())));
+    }
+
+    @Override
+    public CompletionStage<Submission> submit(Agent agent, ActionSubmission submission, String idempotencyKey) {
+        for (String human : submission.onBehalfOf()) {
+            if (!agent.mayActFor(human)) {
+                return CompletableFuture.failedFuture(new RequestRejectedException(
+                        RequestRejectedException.Reason.NOT_PERMITTED_TO_ACT_FOR,
+                        "agent " + agent.id() + " is not registered to act for " + human));
+            }
+        }
+        Action action = new Action(submission.action(), submission.resource(), submission.parameters(),
+                submission.environment(), agent.id(), submission.onBehalfOf());
+        String digest = ActionDigest.of(action);
+        if (idempotencyKey == null) {
+            return record(action, digest, submission.justification(), null, agent)
+                    .thenApply(view -> new Submission(view, false));
+        }
+        String key = agent.id() + '\u0000' + idempotencyKey;
+        CompletableFuture<RequestView> claim = new CompletableFuture<>();
+        CompletableFuture<RequestView> earlier = idempotency.putIfAbsent(key, claim);
+        if (earlier != null) {
+            return earlier.thenApply(view -> {
+                if (!view.request().digest().equals(digest)) {
+                    throw new CompletionException(new RequestRejectedException(
+                            RequestRejectedException.Reason.IDEMPOTENCY_KEY_REUSED,
+                            "idempotency key '" + idempotencyKey + "' was used for a different action ("
+                                    + view.id() + ")"));
+                }
+                return new Submission(committed.getOrDefault(view.id(), view), true);
+            });
+        }
+        CompletableFuture<RequestView> recorded;
+        try {
+            recorded = record(action, digest, submission.justification(), idempotencyKey, agent);
+        } catch (RuntimeException e) {
+            idempotency.remove(key, claim);
+            claim.completeExceptionally(e);
+            throw e;
+        }
+        recorded.whenComplete((view, failure) -> {
+            if (failure != null) {
+                idempotency.remove(key, claim);
+                claim.completeExceptionally(failure);
+            } else {
+                claim.complete(view);
+            }
+        });
+        return recorded.thenApply(view -> new Submission(view, false));
+    }
+
+    private CompletableFuture<RequestView> record(Action action, String digest, String justification,
+                                                  String idempotencyKey, Agent agent) {
+        Instant now = clock.instant();
+        ActionRequest request = new ActionRequest(UUID.randomUUID().toString(), action, justification, digest, now,
+                idempotencyKey);
+        Decision decision = policy.decide(request, agent);
+        RequestStatus status = switch (decision.outcome()) {
+            case ALLOW -> RequestStatus.ALLOWED;
+            case DENY -> RequestStatus.DENIED;
+            case REVIEW -> RequestStatus.PENDING;
+        };
+        Instant deadline = decision.outcome() == Outcome.REVIEW ? now.plus(decision.route().timeout()) : null;
+        RequestState state = new RequestState(request, agent);
+        CompletableFuture<JournalEntry> written;
+        RequestView view;
+        synchronized (state) {
+            journal.append(EntryTypes.REQUEST_RECEIVED, JournalCodec.received(request, agent));
+            written = journal.append(EntryTypes.POLICY_DECIDED,
+                    JournalCodec.decided(request.id(), decision, status, deadline, now));
+            state.decide(decision, status, deadline, status.isTerminal() ? now : null);
+            view = state.view();
+            states.put(request.id(), state);
+        }
+        return written.thenApply(entry -> {
+            publish(view);
+            return view;
+        });
+    }
+
+    @Override
+    public Optional<RequestView> find(String requestId) {
+        return Optional.ofNullable(committed.get(requestId));
+    }
+
+    @Override
+    public CompletionStage<Optional<RequestView>> awaitChange(String requestId, long seenVersion, Duration maxWait) {
+        RequestView current = committed.get(requestId);
+        if (current == null || current.version() > seenVersion || maxWait.isZero() || maxWait.isNegative()) {
+            return CompletableFuture.completedFuture(Optional.ofNullable(current));
+        }
+        CompletableFuture<Optional<RequestView>> change = new CompletableFuture<>();
+        waiters.computeIfAbsent(requestId, id -> new CopyOnWriteArrayList<>()).add(change);
+        RequestView again = committed.get(requestId);
+        if (again.version() > seenVersion) {
+            change.complete(Optional.of(again));
+        }
+        var timeout = timers.schedule(() -> change.complete(Optional.ofNullable(committed.get(requestId))),
+                maxWait.toMillis(), TimeUnit.MILLISECONDS);
+        change.whenComplete((view, failure) -> {
+            timeout.cancel(false);
+            waiters.computeIfPresent(requestId, (id, list) -> {
+                list.remove(change);
+                return list.isEmpty() ? null : list;
+            });
+        });
+        return change;
+    }
+
+    @Override
+    public List<RequestView> pendingFor(Reviewer reviewer) {
+        List<RequestView> eligible = new ArrayList<>();
+        for (String id : pending) {
+            RequestView view = committed.get(id);
+            if (view != null && Eligibility.check(view, reviewer).isEmpty()) {
+                eligible.add(view);
+            }
+        }
+        eligible.sort(Comparator.comparing((RequestView v) -> v.request().receivedAt()).thenComparing(RequestView::id));
+        return eligible;
+    }
+
+    @Override
+    public CompletionStage<Optional<ReviewResult>> review(Reviewer reviewer, String requestId, Verdict verdict,
+                                                          String comment) {
+        RequestState state = states.get(requestId);
+        if (state == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        synchronized (state) {
+            Instant now = clock.instant();
+            expireIfDue(state, now);
+            Optional<Eligibility.Refusal> refusal = Eligibility.check(state.view(), reviewer);
+            if (refusal.isPresent()) {
+                Eligibility.Refusal r = refusal.get();
+                return journal.append(EntryTypes.REVIEW_REFUSED, JournalCodec.refused(requestId, reviewer.id(),
+                                reviewer.groups(), verdict, r.reason(), r.detail()))
+                        .thenApply(entry -> Optional.of(
+                                new ReviewResult.Refused(committed.get(requestId), r.reason(), r.detail())));
+            }
+            Vote vote = new Vote(reviewer.id(), verdict, comment, reviewer.groups(), now);
+            state.addVote(vote);
+            CompletableFuture<JournalEntry> written = journal.append(EntryTypes.REVIEW_ACCEPTED,
+                    JournalCodec.accepted(requestId, state.request().digest(), vote));
+            ReviewRoute route = state.decision().route();
+            if (Quorum.denials(state.votes()) >= route.denialsToReject()) {
+                written = close(state, RequestStatus.DENIED, "denied by " + reviewer.id(), now);
+            } else if (Quorum.isMet(route, state.votes())) {
+                written = close(state, RequestStatus.APPROVED, "quorum reached", now);
+            }
+            RequestView view = state.view();
+            return written.thenApply(entry -> {
+                publish(view);
+                return Optional.of(new ReviewResult.Accepted(view));
+            });
+        }
+    }
+
+    private CompletableFuture<JournalEntry> close(RequestState state, RequestStatus status, String cause,
+                                                  Instant now) {
+        state.close(status, now);
+        String type = switch (status) {
+            case APPROVED -> EntryTypes.REQUEST_APPROVED;
+            case DENIED -> EntryTypes.REQUEST_DENIED;
+            case EXPIRED -> EntryTypes.REQUEST_EXPIRED;
+            default -> throw new IllegalArgumentException("not a closing status: " + status);
+        };
+        return journal.append(type, JournalCodec.closed(state.request().id(), status, cause, now));
+    }
+
+    /** Must hold the state's monitor. */
+    private CompletableFuture<JournalEntry> expireIfDue(RequestState state, Instant now) {
+        if (state.status() != RequestStatus.PENDING || now.isBefore(state.deadline())) {
+            return null;
+        }
+        CompletableFuture<JournalEntry> written = close(state, RequestStatus.EXPIRED,
+                "no decision before the deadline " + state.deadline(), now);
+        RequestView view = state.view();
+        written.whenComplete((entry, failure) -> {
+            if (failure == null) {
+                publish(view);
+            } else {
+                LOG.error("could not journal the expiry of {}", view.id(), failure);
+            }
+        });
+        return written;
+    }
+
+    private void scheduleExpiry(RequestView view) {
+        long delay = Math.max(0, Duration.between(clock.instant(), view.deadline()).toMillis());
+        timers.schedule(() -> expire(view.id()), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void expire(String requestId) {
+        RequestState state = states.get(requestId);
+        synchronized (state) {
+            Instant now = clock.instant();
+            if (state.status() == RequestStatus.PENDING && now.isBefore(state.deadline())) {
+                scheduleExpiry(state.view());
+                return;
+            }
+            expireIfDue(state, now);
+        }
+    }
+
+    private void publish(RequestView view) {
+        RequestView latest = committed.merge(view.id(), view,
+                (old, fresh) -> fresh.version() >= old.version() ? fresh : old);
+        if (latest.status() == RequestStatus.PENDING) {
+            if (pending.add(latest.id())) {
+                scheduleExpiry(latest);
+            }
+        } else {
+            pending.remove(latest.id());
+        }
+        List<CompletableFuture<Optional<RequestView>>> waiting = waiters.remove(view.id());
+        if (waiting != null) {
+            waiting.forEach(f -> f.complete(Optional.of(latest)));
+        }
+    }
+
+    /** Rebuilds every request from the journal; a request received but never decided is denied, failing closed. */
+    private void recover() {
+        long started = System.nanoTime();
+        Map<String, RequestState> undecided = new LinkedHashMap<>();
+        journal.replay(0, entry -> apply(entry, undecided));
+        List<CompletableFuture<JournalEntry>> repairs = new ArrayList<>();
+        for (RequestState state : undecided.values()) {
+            Instant now = clock.instant();
+            Decision denial = Decision.failClosed(
+                    "the policy decision was not recorded before a restart; denied (fail closed)", policy.version());
+            synchronized (state) {
+                repairs.add(journal.append(EntryTypes.POLICY_DECIDED, JournalCodec.decided(state.request().id(),
+                        denial, RequestStatus.DENIED, null, now)));
+                state.decide(denial, RequestStatus.DENIED, null, now);
+            }
+        }
+        CompletableFuture.allOf(repairs.toArray(CompletableFuture[]::new)).join();
+        for (RequestState state : states.values()) {
+            RequestView view = state.view();
+            publish(view);
+            String key = view.request().idempotencyKey();
+            if (key != null) {
+                idempotency.put(view.agent().id() + '\u0000' + key, CompletableFuture.completedFuture(view));
+            }
+        }
+        LOG.info("replayed {} requests ({} pending) from {} journal entries in {} ms", states.size(), pending.size(),
+                journal.size(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void apply(JournalEntry entry, Map<String, RequestState> undecided) {
+        var data = entry.data();
+        switch (entry.type()) {
+            case EntryTypes.REQUEST_RECEIVED -> {
+                RequestState state = new RequestState(JournalCodec.request(data), JournalCodec.agent(data));
+                states.put(state.request().id(), state);
+                undecided.put(state.request().id(), state);
+            }
+            case EntryTypes.POLICY_DECIDED -> {
+                String id = data.path("request").asText();
+                RequestState state = existing(id, entry);
+                RequestStatus status = JournalCodec.status(data);
+                Instant at = JournalCodec.at(data);
+                state.decide(JournalCodec.decision(data), status, JournalCodec.deadline(data),
+                        status.isTerminal() ? at : null);
+                undecided.remove(id);
+            }
+            case EntryTypes.REVIEW_ACCEPTED ->
+                    existing(data.path("request").asText(), entry).addVote(JournalCodec.vote(data));
+            case EntryTypes.REQUEST_APPROVED, EntryTypes.REQUEST_DENIED, EntryTypes.REQUEST_EXPIRED ->
+                    existing(data.path("request").asText(), entry).close(JournalCodec.status(data),
+                            JournalCodec.at(data));
+            default -> {
+                // Refused reviews change no state; other bundles' entry types are theirs to project.
+            }
+        }
+    }
+
+    private RequestState existing(String id, JournalEntry entry) {
+        RequestState state = states.get(id);
+        if (state == null) {
+            throw new IllegalStateException("journal entry " + entry.seq() + " (" + entry.type()
+                    + ") names request " + id + ", which was never received");
+        }
+        return state;
+    }
+}

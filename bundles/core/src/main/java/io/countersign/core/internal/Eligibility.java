@@ -1,0 +1,46 @@
+package io.countersign.core.internal;
+
+import io.countersign.api.RefusalReason;
+import io.countersign.api.RequestStatus;
+import io.countersign.api.RequestView;
+import io.countersign.api.Reviewer;
+import java.util.Optional;
+
+/**
+ * Whether a reviewer may vote now. Judged at vote time against the reviewer's current groups; one function for
+ * every channel, so no path can skip a check.
+ */
+final class Eligibility {
+
+    record Refusal(RefusalReason reason, String detail) {
+    }
+
+    private Eligibility() {
+    }
+
+    static Optional<Refusal> check(RequestView state, Reviewer reviewer) {
+        if (state.status() != RequestStatus.PENDING) {
+            return refuse(RefusalReason.NOT_PENDING, "the request is already " + state.status().wireName());
+        }
+        String id = reviewer.id();
+        if (id.equals(state.request().action().requester())) {
+            return refuse(RefusalReason.SELF_APPROVAL, "the reviewer is the requester");
+        }
+        if (state.request().action().onBehalfOf().contains(id) || state.agent().actsFor().contains(id)) {
+            return refuse(RefusalReason.SELF_APPROVAL,
+                    "the reviewer is a human the agent " + state.agent().id() + " acts for");
+        }
+        if (reviewer.groups().stream().noneMatch(state.decision().route()::isEligibleGroup)) {
+            return refuse(RefusalReason.NOT_ELIGIBLE, "the reviewer is in none of the groups "
+                    + state.decision().route().quorums().stream().map(q -> q.group()).toList());
+        }
+        if (state.votes().stream().anyMatch(v -> v.reviewer().equals(id))) {
+            return refuse(RefusalReason.ALREADY_VOTED, "the reviewer has already voted on this request");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Refusal> refuse(RefusalReason reason, String detail) {
+        return Optional.of(new Refusal(reason, detail));
+    }
+}

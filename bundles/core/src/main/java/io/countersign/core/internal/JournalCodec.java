@@ -1,0 +1,174 @@
+package io.countersign.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.Action;
+import io.countersign.api.ActionRequest;
+import io.countersign.api.Agent;
+import io.countersign.api.Decision;
+import io.countersign.api.GroupQuorum;
+import io.countersign.api.Outcome;
+import io.countersign.api.RefusalReason;
+import io.countersign.api.RequestStatus;
+import io.countersign.api.ReviewRoute;
+import io.countersign.api.Verdict;
+import io.countersign.api.Vote;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The data of each journal entry the approval flow writes, and the way back when the journal is replayed. */
+final class JournalCodec {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private JournalCodec() {
+    }
+
+    static ObjectNode received(ActionRequest request, Agent agent) {
+        ObjectNode data = JSON.objectNode();
+        data.put("request", request.id());
+        data.set("action", request.action().toJson());
+        data.put("digest", request.digest());
+        data.put("justification", request.justification());
+        data.put("receivedAt", request.receivedAt().toString());
+        if (request.idempotencyKey() != null) {
+            data.put("idempotencyKey", request.idempotencyKey());
+        }
+        ObjectNode agentJson = data.putObject("agent");
+        agentJson.put("id", agent.id());
+        strings(agentJson.putArray("actsFor"), agent.actsFor());
+        return data;
+    }
+
+    static ObjectNode decided(String requestId, Decision decision, RequestStatus status, Instant deadline,
+                              Instant at) {
+        ObjectNode data = JSON.objectNode();
+        data.put("request", requestId);
+        data.put("at", at.toString());
+        data.put("outcome", decision.outcome().name());
+        data.put("status", status.wireName());
+        strings(data.putArray("reasons"), decision.reasons());
+        strings(data.putArray("rules"), decision.rules());
+        data.put("policyVersion", decision.policyVersion());
+        if (decision.route() != null) {
+            data.set("route", route(decision.route()));
+            data.put("deadline", deadline.toString());
+        }
+        return data;
+    }
+
+    static ObjectNode route(ReviewRoute route) {
+        ObjectNode json = JSON.objectNode();
+        ArrayNode quorums = json.putArray("quorums");
+        for (GroupQuorum quorum : route.quorums()) {
+            quorums.addObject().put("group", quorum.group()).put("approvals", quorum.approvals());
+        }
+        json.put("timeout", route.timeout().toString());
+        json.put("denialsToReject", route.denialsToReject());
+        return json;
+    }
+
+    static ObjectNode accepted(String requestId, String digest, Vote vote) {
+        ObjectNode data = JSON.objectNode();
+        data.put("request", requestId);
+        data.put("digest", digest);
+        data.put("reviewer", vote.reviewer());
+        data.put("verdict", vote.verdict().wireName());
+        data.put("at", vote.at().toString());
+        if (vote.comment() != null) {
+            data.put("comment", vote.comment());
+        }
+        strings(data.putArray("groups"), new TreeSet<>(vote.groups()));
+        return data;
+    }
+
+    static ObjectNode refused(String requestId, String reviewer, Collection<String> groups, Verdict verdict,
+                              RefusalReason reason, String detail) {
+        ObjectNode data = JSON.objectNode();
+        data.put("request", requestId);
+        data.put("reviewer", reviewer);
+        strings(data.putArray("groups"), new TreeSet<>(groups));
+        data.put("verdict", verdict.wireName());
+        data.put("reason", reason.code());
+        data.put("detail", detail);
+        return data;
+    }
+
+    static ObjectNode closed(String requestId, RequestStatus status, String cause, Instant at) {
+        ObjectNode data = JSON.objectNode();
+        data.put("request", requestId);
+        data.put("at", at.toString());
+        data.put("status", status.wireName());
+        data.put("cause", cause);
+        return data;
+    }
+
+    static ActionRequest request(JsonNode data) {
+        JsonNode action = data.path("action");
+        List<String> onBehalfOf = strings(action.path("onBehalfOf"));
+        Action parsed = new Action(action.path("action").asText(), action.path("resource").asText(),
+                action.path("parameters"), action.path("environment").asText(), action.path("requester").asText(),
+                onBehalfOf);
+        JsonNode key = data.get("idempotencyKey");
+        return new ActionRequest(data.path("request").asText(), parsed, data.path("justification").asText(),
+                data.path("digest").asText(), Instant.parse(data.path("receivedAt").asText()),
+                key == null ? null : key.asText());
+    }
+
+    static Agent agent(JsonNode data) {
+        JsonNode agent = data.path("agent");
+        return new Agent(agent.path("id").asText(), strings(agent.path("actsFor")));
+    }
+
+    static Decision decision(JsonNode data) {
+        ReviewRoute route = null;
+        JsonNode routeJson = data.get("route");
+        if (routeJson != null) {
+            List<GroupQuorum> quorums = new ArrayList<>();
+            for (JsonNode quorum : routeJson.path("quorums")) {
+                quorums.add(new GroupQuorum(quorum.path("group").asText(), quorum.path("approvals").asInt()));
+            }
+            route = new ReviewRoute(quorums, Duration.parse(routeJson.path("timeout").asText()),
+                    routeJson.path("denialsToReject").asInt(1));
+        }
+        return new Decision(Outcome.valueOf(data.path("outcome").asText()), strings(data.path("reasons")),
+                strings(data.path("rules")), data.path("policyVersion").asText(), route);
+    }
+
+    static Instant at(JsonNode data) {
+        return Instant.parse(data.path("at").asText());
+    }
+
+    static RequestStatus status(JsonNode data) {
+        return RequestStatus.fromWire(data.path("status").asText());
+    }
+
+    static Instant deadline(JsonNode data) {
+        JsonNode deadline = data.get("deadline");
+        return deadline == null ? null : Instant.parse(deadline.asText());
+    }
+
+    static Vote vote(JsonNode data) {
+        Instant at = at(data);
+        JsonNode comment = data.get("comment");
+        return new Vote(data.path("reviewer").asText(), Verdict.fromWire(data.path("verdict").asText()),
+                comment == null ? null : comment.asText(), Set.copyOf(strings(data.path("groups"))), at);
+    }
+
+    private static void strings(ArrayNode array, Collection<String> values) {
+        values.forEach(array::add);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(node -> values.add(node.asText()));
+        return values;
+    }
+}

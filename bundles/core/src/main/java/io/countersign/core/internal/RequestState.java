@@ -1,0 +1,79 @@
+package io.countersign.core.internal;
+
+import io.countersign.api.ActionRequest;
+import io.countersign.api.Agent;
+import io.countersign.api.Decision;
+import io.countersign.api.RequestStatus;
+import io.countersign.api.RequestView;
+import io.countersign.api.Vote;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The live state of one request. Changed only while holding its monitor, together with appending the journal entry
+ * that records the change, so journal order and state order agree.
+ */
+final class RequestState {
+
+    private final ActionRequest request;
+    private final Agent agent;
+    private final List<Vote> votes = new ArrayList<>();
+    private Decision decision;
+    private RequestStatus status;
+    private Instant deadline;
+    private Instant decidedAt;
+    private long version;
+
+    RequestState(ActionRequest request, Agent agent) {
+        this.request = request;
+        this.agent = agent;
+    }
+
+    void decide(Decision decision, RequestStatus status, Instant deadline, Instant decidedAt) {
+        this.decision = decision;
+        this.status = status;
+        this.deadline = deadline;
+        this.decidedAt = decidedAt;
+        version++;
+    }
+
+    void addVote(Vote vote) {
+        votes.add(vote);
+        version++;
+    }
+
+    void close(RequestStatus terminal, Instant at) {
+        status = terminal;
+        decidedAt = at;
+        version++;
+    }
+
+    ActionRequest request() {
+        return request;
+    }
+
+    Agent agent() {
+        return agent;
+    }
+
+    Decision decision() {
+        return decision;
+    }
+
+    RequestStatus status() {
+        return status;
+    }
+
+    Instant deadline() {
+        return deadline;
+    }
+
+    List<Vote> votes() {
+        return votes;
+    }
+
+    RequestView view() {
+        return new RequestView(request, agent, decision, status, votes, deadline, decidedAt, version);
+    }
+}

@@ -1,0 +1,52 @@
+package io.countersign.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** Writing JSON and problem answers from a route. */
+public final class Exchanges {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Exchanges() {
+    }
+
+    public static void json(Response response, Callback callback, int status, JsonNode body) {
+        json(response, callback, status, body, Map.of());
+    }
+
+    public static void json(Response response, Callback callback, int status, JsonNode body,
+                            Map<String, String> headers) {
+        write(response, callback, status, "application/json", body, headers);
+    }
+
+    public static void problem(Response response, Callback callback, Problem problem) {
+        problem(response, callback, problem, Map.of());
+    }
+
+    public static void problem(Response response, Callback callback, Problem problem, Map<String, String> headers) {
+        write(response, callback, problem.status(), Problem.MEDIA_TYPE, problem.toJson(), headers);
+    }
+
+    private static void write(Response response, Callback callback, int status, String mediaType, JsonNode body,
+                              Map<String, String> headers) {
+        byte[] bytes;
+        try {
+            bytes = MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            callback.failed(e);
+            return;
+        }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, mediaType);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        headers.forEach(response.getHeaders()::put);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+}

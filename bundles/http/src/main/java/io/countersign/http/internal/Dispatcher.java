@@ -1,0 +1,53 @@
+package io.countersign.http.internal;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.http.Exchanges;
+import io.countersign.http.Problem;
+import java.util.Optional;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Sends each request to the route that owns its path, and answers every miss or failure as problem+json. */
+final class Dispatcher extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final RouteTable routes;
+
+    Dispatcher(RouteTable routes) {
+        this.routes = routes;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        if (path.equals("/health")) {
+            ObjectNode body = JsonNodeFactory.instance.objectNode().put("status", "up");
+            routes.prefixes().forEach(body.putArray("routes")::add);
+            Exchanges.json(response, callback, 200, body);
+            return true;
+        }
+        Optional<RouteTable.Entry> entry = routes.match(path);
+        try {
+            if (entry.isPresent() && entry.get().route().handle(request, response, callback)) {
+                return true;
+            }
+        } catch (Exception e) {
+            LOG.error("route {} failed on {} {}", entry.get().prefix(), request.getMethod(), path, e);
+            if (!response.isCommitted()) {
+                Exchanges.problem(response, callback, new Problem(500, "internal-error", "Internal error",
+                        "the server failed to handle this request; it has been logged"));
+            } else {
+                callback.failed(e);
+            }
+            return true;
+        }
+        Exchanges.problem(response, callback, Problem.notFound("nothing is served at " + path));
+        return true;
+    }
+}

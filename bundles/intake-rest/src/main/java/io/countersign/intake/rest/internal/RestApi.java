@@ -1,0 +1,381 @@
+package io.countersign.intake.rest.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.Agent;
+import io.countersign.api.ApprovalService;
+import io.countersign.api.Directory;
+import io.countersign.api.Journal;
+import io.countersign.api.JournalEntry;
+import io.countersign.api.PolicyEngine;
+import io.countersign.api.RefusalReason;
+import io.countersign.api.RequestRejectedException;
+import io.countersign.api.RequestView;
+import io.countersign.api.ReviewResult;
+import io.countersign.api.Reviewer;
+import io.countersign.api.json.JsonInputException;
+import io.countersign.api.json.StrictJson;
+import io.countersign.http.Exchanges;
+import io.countersign.http.HttpRoute;
+import io.countersign.http.Problem;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent and reviewer API under {@code /v1}. Every answer that reports a change is sent only after the change is
+ * journaled; every refusal is RFC 9457 problem+json and changes nothing.
+ */
+@Component(service = HttpRoute.class, property = HttpRoute.PREFIX + "=/v1",
+        configurationPid = "io.countersign.intake.rest", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = RestApi.Config.class)
+public final class RestApi implements HttpRoute {
+
+    @ObjectClassDefinition(name = "Countersign REST intake")
+    public @interface Config {
+        @AttributeDefinition(description = "Largest accepted request body in bytes; larger bodies get 413")
+        int maxBodyBytes() default 1 << 20;
+
+        @AttributeDefinition(description = "Longest long-poll (?wait=) in seconds")
+        int maxWaitSeconds() default 60;
+
+        @AttributeDefinition(description = "Most ledger entries one page may return")
+        int maxLedgerPage() default 1000;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final ApprovalService approvals;
+    private final Directory directory;
+    private final Journal journal;
+    private final PolicyEngine policy;
+    private final int maxBodyBytes;
+    private final Duration maxWait;
+    private final int maxLedgerPage;
+
+    @Activate
+    public RestApi(@Reference ApprovalService approvals, @Reference Directory directory, @Reference Journal journal,
+                   @Reference PolicyEngine policy, Config config) {
+        this.approvals = approvals;
+        this.directory = directory;
+        this.journal = journal;
+        this.policy = policy;
+        this.maxBodyBytes = config.maxBodyBytes();
+        this.maxWait = Duration.ofSeconds(config.maxWaitSeconds());
+        this.maxLedgerPage = config.maxLedgerPage();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String[] path = Request.getPathInContext(request).substring(1).split("/", -1);
+        String method = request.getMethod();
+        // path[0] is "v1"
+        if (path.length == 2 && path[1].equals("actions")) {
+            return method.equals("POST") ? submit(request, response, callback)
+                    : notAllowed(response, callback, "POST");
+        }
+        if (path.length == 3 && path[1].equals("actions") && !path[2].isEmpty()) {
+            return method.equals("GET") ? show(path[2], request, response, callback)
+                    : notAllowed(response, callback, "GET");
+        }
+        if (path.length == 4 && path[1].equals("actions") && path[3].equals("reviews")) {
+            return method.equals("POST") ? review(path[2], request, response, callback)
+                    : notAllowed(response, callback, "POST");
+        }
+        if (path.length == 3 && path[1].equals("reviews") && path[2].equals("pending")) {
+            return method.equals("GET") ? pending(request, response, callback)
+                    : notAllowed(response, callback, "GET");
+        }
+        if (path.length == 3 && path[1].equals("ledger") && path[2].equals("entries")) {
+            return method.equals("GET") ? ledger(request, response, callback)
+                    : notAllowed(response, callback, "GET");
+        }
+        if (path.length == 2 && path[1].equals("health")) {
+            ObjectNode health = JSON.objectNode().put("status", "up").put("policyVersion", policy.version())
+                    .put("journalSize", journal.size());
+            Exchanges.json(response, callback, 200, health);
+            return true;
+        }
+        return false;
+    }
+
+    private boolean submit(Request request, Response response, Callback callback) {
+        Optional<Agent> agent = bearer(request).flatMap(directory::agentByKey);
+        if (agent.isEmpty()) {
+            return unauthorized(response, callback, "an agent API key is required: Authorization: Bearer <key>");
+        }
+        String idempotencyKey = request.getHeaders().get("Idempotency-Key");
+        if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 255
+                || !idempotencyKey.chars().allMatch(c -> c > 0x20 && c < 0x7F))) {
+            return fail(response, callback, Problem.badRequest("invalid-idempotency-key",
+                    "Idempotency-Key must be 1 to 255 visible ASCII characters"));
+        }
+        readJson(request, response, callback, body -> {
+            var submission = SubmissionParser.action(body);
+            return approvals.submit(agent.get(), submission, idempotencyKey).thenAccept(result ->
+                    Exchanges.json(response, callback, result.replayed() ? 200 : 201,
+                            Views.request(result.view()), Map.of("Location", "/v1/actions/" + result.view().id())));
+        });
+        return true;
+    }
+
+    private boolean show(String id, Request request, Response response, Callback callback) {
+        Optional<String> token = bearer(request);
+        Optional<Agent> agent = token.flatMap(directory::agentByKey);
+        Optional<Reviewer> reviewer = agent.isPresent() ? Optional.empty() : token.flatMap(directory::reviewerByToken);
+        if (agent.isEmpty() && reviewer.isEmpty()) {
+            return unauthorized(response, callback, "an agent API key or a reviewer token is required");
+        }
+        Optional<RequestView> view = approvals.find(id)
+                .filter(v -> reviewer.isPresent() || v.request().action().requester().equals(agent.get().id()));
+        if (view.isEmpty()) {
+            return fail(response, callback, Problem.notFound("no action request " + id + " is visible to you"));
+        }
+        String wait = Request.extractQueryParameters(request).getValue("wait");
+        if (wait == null || view.get().status().isTerminal()) {
+            Exchanges.json(response, callback, 200, Views.request(view.get()));
+            return true;
+        }
+        Duration waitFor;
+        try {
+            waitFor = WaitParameter.parse(wait, maxWait);
+        } catch (SubmissionParser.InvalidInput e) {
+            return fail(response, callback, Problem.badRequest("invalid-parameter", e.getMessage()));
+        }
+        awaitStatusChange(view.get(), System.nanoTime() + waitFor.toNanos())
+                .whenComplete((latest, failure) -> {
+                    if (failure != null) {
+                        answerFailure(response, callback, failure);
+                    } else {
+                        Exchanges.json(response, callback, 200, Views.request(latest));
+                    }
+                });
+        return true;
+    }
+
+    private CompletionStage<RequestView> awaitStatusChange(RequestView seen, long deadlineNanos) {
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) {
+            return CompletableFuture.completedFuture(seen);
+        }
+        return approvals.awaitChange(seen.id(), seen.version(), Duration.ofNanos(remaining))
+                .thenCompose(next -> {
+                    RequestView latest = next.orElse(seen);
+                    if (latest.status() != seen.status() || latest.version() == seen.version()) {
+                        return CompletableFuture.completedFuture(latest);
+                    }
+                    return awaitStatusChange(latest, deadlineNanos);
+                });
+    }
+
+    private boolean review(String id, Request request, Response response, Callback callback) {
+        Optional<Reviewer> reviewer = bearer(request).flatMap(directory::reviewerByToken);
+        if (reviewer.isEmpty()) {
+            return unauthorized(response, callback, "a reviewer token is required: Authorization: Bearer <token>");
+        }
+        readJson(request, response, callback, body -> {
+            var input = SubmissionParser.review(body);
+            return approvals.review(reviewer.get(), id, input.verdict(), input.comment()).thenAccept(result -> {
+                if (result.isEmpty()) {
+                    Exchanges.problem(response, callback, Problem.notFound("no action request " + id));
+                } else if (result.get() instanceof ReviewResult.Refused refused) {
+                    Exchanges.problem(response, callback, refusal(refused));
+                } else {
+                    Exchanges.json(response, callback, 200, Views.request(result.get().view()));
+                }
+            });
+        });
+        return true;
+    }
+
+    private static Problem refusal(ReviewResult.Refused refused) {
+        RefusalReason reason = refused.reason();
+        return Problem.forbidden(reason.code(), refused.detail());
+    }
+
+    private boolean pending(Request request, Response response, Callback callback) {
+        Optional<Reviewer> reviewer = bearer(request).flatMap(directory::reviewerByToken);
+        if (reviewer.isEmpty()) {
+            return unauthorized(response, callback, "a reviewer token is required: Authorization: Bearer <token>");
+        }
+        ObjectNode body = JSON.objectNode();
+        body.put("reviewer", reviewer.get().id());
+        ArrayNode items = body.putArray("pending");
+        for (RequestView view : approvals.pendingFor(reviewer.get())) {
+            items.add(Views.request(view));
+        }
+        Exchanges.json(response, callback, 200, body);
+        return true;
+    }
+
+    private boolean ledger(Request request, Response response, Callback callback) {
+        if (bearer(request).flatMap(directory::reviewerByToken).isEmpty()) {
+            return unauthorized(response, callback, "a reviewer token is required to read the ledger");
+        }
+        Fields query = Request.extractQueryParameters(request);
+        long from;
+        int limit;
+        try {
+            from = nonNegative(query.getValue("from"), 0, "from");
+            limit = (int) Math.min(maxLedgerPage, nonNegative(query.getValue("limit"), 100, "limit"));
+        } catch (SubmissionParser.InvalidInput e) {
+            return fail(response, callback, Problem.badRequest("invalid-parameter", e.getMessage()));
+        }
+        List<JournalEntry> entries = journal.read(from, limit);
+        ObjectNode body = JSON.objectNode();
+        body.put("size", journal.size());
+        ArrayNode array = body.putArray("entries");
+        entries.forEach(entry -> array.add(Views.entry(entry)));
+        Exchanges.json(response, callback, 200, body);
+        return true;
+    }
+
+    private static long nonNegative(String value, long fallback, String name) throws SubmissionParser.InvalidInput {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new SubmissionParser.InvalidInput("'" + name + "' must be a non-negative integer");
+    }
+
+    /** A step that turns a parsed body into the answer it will write. */
+    private interface BodyHandler {
+        CompletionStage<Void> apply(JsonNode body) throws SubmissionParser.InvalidInput;
+    }
+
+    private void readJson(Request request, Response response, Callback callback, BodyHandler handler) {
+        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (!isJson(contentType)) {
+            Exchanges.problem(response, callback, new Problem(415, "unsupported-media-type",
+                    "Unsupported media type", "send the body as application/json (UTF-8), not "
+                    + (contentType == null ? "no Content-Type" : contentType)));
+            return;
+        }
+        long length = request.getLength();
+        if (length > maxBodyBytes) {
+            Exchanges.problem(response, callback, tooLarge());
+            return;
+        }
+        Content.Source.asByteArrayAsync(request, maxBodyBytes + 1).whenComplete((bytes, readFailure) -> {
+            if (readFailure != null) {
+                Exchanges.problem(response, callback, tooLarge());
+                return;
+            }
+            if (bytes.length > maxBodyBytes) {
+                Exchanges.problem(response, callback, tooLarge());
+                return;
+            }
+            try {
+                JsonNode body = StrictJson.parseObject(bytes);
+                handler.apply(body).whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        answerFailure(response, callback, failure);
+                    }
+                });
+            } catch (JsonInputException e) {
+                Exchanges.problem(response, callback, Problem.badRequest("malformed-json", e.getMessage()));
+            } catch (SubmissionParser.InvalidInput e) {
+                Exchanges.problem(response, callback, Problem.badRequest("invalid-field", e.getMessage()));
+            } catch (RuntimeException e) {
+                answerFailure(response, callback, e);
+            }
+        });
+    }
+
+    private Problem tooLarge() {
+        return new Problem(413, "body-too-large", "Request body too large",
+                "the body is larger than the limit of " + maxBodyBytes + " bytes");
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String[] parts = contentType.split(";");
+        if (!parts[0].trim().equalsIgnoreCase("application/json")) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].trim().toLowerCase(java.util.Locale.ROOT);
+            if (parameter.startsWith("charset=") && !parameter.equals("charset=utf-8")
+                    && !parameter.equals("charset=\"utf-8\"")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void answerFailure(Response response, Callback callback, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof RequestRejectedException rejected) {
+            Problem problem = switch (rejected.reason()) {
+                case NOT_PERMITTED_TO_ACT_FOR -> Problem.forbidden("not-permitted-to-act-for", rejected.getMessage());
+                case IDEMPOTENCY_KEY_REUSED -> new Problem(422, "idempotency-key-reused",
+                        "Idempotency key reused", rejected.getMessage());
+                case UNAVAILABLE -> Problem.unavailable(rejected.getMessage());
+            };
+            Exchanges.problem(response, callback, problem,
+                    problem.status() == 503 ? Map.of("Retry-After", "1") : Map.of());
+            return;
+        }
+        LOG.error("request failed", cause);
+        Exchanges.problem(response, callback, new Problem(500, "internal-error", "Internal error",
+                "the request could not be completed; nothing was recorded unless a later read shows it"));
+    }
+
+    private static Optional<String> bearer(Request request) {
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        String token = header.substring(7).trim();
+        return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+
+    private static boolean unauthorized(Response response, Callback callback, String detail) {
+        Exchanges.problem(response, callback, Problem.unauthorized(detail),
+                Map.of("WWW-Authenticate", "Bearer realm=\"countersign\""));
+        return true;
+    }
+
+    private static boolean notAllowed(Response response, Callback callback, String allowed) {
+        Exchanges.problem(response, callback, Problem.methodNotAllowed("use " + allowed + " here"),
+                Map.of("Allow", allowed));
+        return true;
+    }
+
+    private static boolean fail(Response response, Callback callback, Problem problem) {
+        Exchanges.problem(response, callback, problem);
+        return true;
+    }
+}

@@ -1,0 +1,86 @@
+package io.countersign.intake.rest.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.Action;
+import io.countersign.api.Decision;
+import io.countersign.api.GroupQuorum;
+import io.countersign.api.JournalEntry;
+import io.countersign.api.RequestView;
+import io.countersign.api.Vote;
+import java.util.Locale;
+
+/** The JSON the API answers with. */
+final class Views {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private Views() {
+    }
+
+    static ObjectNode request(RequestView view) {
+        Action action = view.request().action();
+        ObjectNode json = JSON.objectNode();
+        json.put("id", view.id());
+        json.put("status", view.status().wireName());
+        json.put("digest", view.request().digest());
+        json.put("action", action.action());
+        json.put("resource", action.resource());
+        json.set("parameters", action.parameters());
+        json.put("environment", action.environment());
+        json.put("justification", view.request().justification());
+        json.put("requester", action.requester());
+        ArrayNode onBehalfOf = json.putArray("onBehalfOf");
+        action.onBehalfOf().forEach(onBehalfOf::add);
+        json.put("receivedAt", view.request().receivedAt().toString());
+        json.set("decision", decision(view.decision()));
+        ArrayNode votes = json.putArray("votes");
+        for (Vote vote : view.votes()) {
+            ObjectNode v = votes.addObject();
+            v.put("reviewer", vote.reviewer());
+            v.put("verdict", vote.verdict().wireName());
+            if (vote.comment() != null) {
+                v.put("comment", vote.comment());
+            }
+            v.put("at", vote.at().toString());
+        }
+        if (view.deadline() != null) {
+            json.put("deadline", view.deadline().toString());
+        }
+        if (view.decidedAt() != null) {
+            json.put("decidedAt", view.decidedAt().toString());
+        }
+        json.put("version", view.version());
+        return json;
+    }
+
+    static ObjectNode decision(Decision decision) {
+        ObjectNode json = JSON.objectNode();
+        json.put("outcome", decision.outcome().name().toLowerCase(Locale.ROOT));
+        decision.reasons().forEach(json.putArray("reasons")::add);
+        decision.rules().forEach(json.putArray("rules")::add);
+        json.put("policyVersion", decision.policyVersion());
+        if (decision.route() != null) {
+            ObjectNode route = json.putObject("route");
+            ArrayNode quorums = route.putArray("quorums");
+            for (GroupQuorum quorum : decision.route().quorums()) {
+                quorums.addObject().put("group", quorum.group()).put("approvals", quorum.approvals());
+            }
+            route.put("timeout", decision.route().timeout().toString());
+            route.put("denialsToReject", decision.route().denialsToReject());
+        }
+        return json;
+    }
+
+    static ObjectNode entry(JournalEntry entry) {
+        ObjectNode json = JSON.objectNode();
+        json.put("seq", entry.seq());
+        json.put("time", entry.time().toString());
+        json.put("type", entry.type());
+        json.set("data", entry.data());
+        json.put("prev", entry.prevHash());
+        json.put("hash", entry.hash());
+        return json;
+    }
+}

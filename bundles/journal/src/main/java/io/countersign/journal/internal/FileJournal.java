@@ -1,0 +1,64 @@
+package io.countersign.journal.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.Journal;
+import io.countersign.api.JournalEntry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+
+/** The {@link Journal} service over a {@link JournalStore} in the configured directory. */
+@Component(service = Journal.class, configurationPid = "io.countersign.journal",
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = Config.class)
+public final class FileJournal implements Journal {
+
+    private volatile JournalStore store;
+
+    @Activate
+    void activate(Config config) throws IOException {
+        store = JournalStore.open(options(config));
+    }
+
+    @Deactivate
+    void deactivate() {
+        store.close();
+    }
+
+    static JournalOptions options(Config config) {
+        String directory = config.directory();
+        if (directory == null || directory.isBlank()) {
+            throw new IllegalArgumentException("the journal configuration must set 'directory'");
+        }
+        return new JournalOptions(Path.of(directory.trim()), config.maxBatch(), config.segmentBytes(),
+                config.queueCapacity(), ChannelOpener.DEFAULT, Clock.systemUTC());
+    }
+
+    @Override
+    public CompletableFuture<JournalEntry> append(String type, ObjectNode data) {
+        return store.append(type, data);
+    }
+
+    @Override
+    public void replay(long fromSeq, Consumer<JournalEntry> consumer) {
+        store.replay(fromSeq, consumer);
+    }
+
+    @Override
+    public List<JournalEntry> read(long fromSeq, int limit) {
+        return store.read(fromSeq, limit);
+    }
+
+    @Override
+    public long size() {
+        return store.size();
+    }
+}

@@ -1,0 +1,160 @@
+package io.countersign.journal.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.JournalEntry;
+import io.countersign.api.RequestRejectedException;
+import io.countersign.api.RequestRejectedException.Reason;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The file journal without OSGi: open recovers, appends are group-committed, close drains and syncs. */
+final class JournalStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalStore.class);
+    private static final long STOP_WAIT_SECONDS = 30;
+
+    private final JournalOptions options;
+    private final DirectoryLock lock;
+    private final SparseIndex index;
+    private final Preallocator preallocator;
+    private final PendingQueue queue;
+    private final Completer completer = new Completer();
+    private final JournalWriter writer;
+    private final Thread writerThread;
+    private final Thread completerThread;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private JournalStore(JournalOptions options, DirectoryLock lock, SparseIndex index, Preallocator preallocator,
+                         ActiveSegment segment, Recovery.State state) {
+        this.options = options;
+        this.lock = lock;
+        this.index = index;
+        this.preallocator = preallocator;
+        this.queue = new PendingQueue(options.queueCapacity());
+        this.writer = new JournalWriter(queue, completer, preallocator, index, options, segment, state);
+        this.writerThread = daemon(writer, "countersign-journal-writer");
+        this.completerThread = daemon(completer, "countersign-journal-completer");
+    }
+
+    /** Opens (creating if needed) and verifies the journal in {@code options.directory()}. */
+    static JournalStore open(JournalOptions options) throws IOException {
+        Files.createDirectories(options.directory());
+        DirectoryLock lock = DirectoryLock.acquire(options.directory());
+        Preallocator preallocator = null;
+        try {
+            SparseIndex index = new SparseIndex();
+            Recovery.State state = Recovery.run(options.directory(), options.opener(), index);
+            preallocator = new Preallocator(options.directory(), options.segmentBytes(), options.opener());
+            ActiveSegment segment;
+            if (state.lastSegment() == null) {
+                segment = preallocator.take(0);
+                index.addSegment(0, segment.path());
+            } else {
+                segment = ActiveSegment.open(options.opener(), state.lastSegment(), state.lastSegmentFirstSeq(),
+                        state.lastSegmentEnd());
+                preallocator.prepareInBackground();
+            }
+            JournalStore store = new JournalStore(options, lock, index, preallocator, segment, state);
+            store.writerThread.start();
+            store.completerThread.start();
+            LOG.info("Journal {} open with {} entries", options.directory(), state.nextSeq());
+            return store;
+        } catch (IOException | RuntimeException e) {
+            if (preallocator != null) {
+                preallocator.close();
+            }
+            lock.close();
+            throw e;
+        }
+    }
+
+    CompletableFuture<JournalEntry> append(String type, ObjectNode data) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(data, "data");
+        Pending pending = new Pending(type, data, new CompletableFuture<>());
+        return switch (queue.offer(pending)) {
+            case ACCEPTED -> pending.future();
+            case FULL -> rejected("journal queue is full (" + options.queueCapacity()
+                    + " appends waiting); retry later");
+            case CLOSED -> rejected("journal is closed");
+            case FAILED -> rejected(queue.failure());
+        };
+    }
+
+    long size() {
+        return writer.durable();
+    }
+
+    List<JournalEntry> read(long fromSeq, int limit) {
+        if (fromSeq < 0 || limit < 0) {
+            throw new IllegalArgumentException("fromSeq and limit must not be negative: " + fromSeq + ", " + limit);
+        }
+        long end = Math.min(size(), fromSeq + limit);
+        List<JournalEntry> entries = new ArrayList<>((int) Math.max(0, end - fromSeq));
+        JournalReader.read(index, fromSeq, end, entries::add);
+        return entries;
+    }
+
+    void replay(long fromSeq, Consumer<JournalEntry> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        if (fromSeq < 0) {
+            throw new IllegalArgumentException("fromSeq must not be negative: " + fromSeq);
+        }
+        JournalReader.read(index, fromSeq, size(), consumer);
+    }
+
+    /** Stops taking appends, writes and syncs every queued one, completes every future and releases the files. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        queue.close();
+        join(writerThread);
+        completer.stop();
+        join(completerThread);
+        try {
+            writer.closeSegment();
+        } catch (IOException e) {
+            LOG.warn("Closing the active journal segment failed", e);
+        }
+        preallocator.close();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warn("Releasing the journal directory lock failed", e);
+        }
+        LOG.info("Journal {} closed with {} entries", options.directory(), size());
+    }
+
+    private static CompletableFuture<JournalEntry> rejected(String message) {
+        return CompletableFuture.failedFuture(new RequestRejectedException(Reason.UNAVAILABLE, message));
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.error("{} did not finish within {} s; its pending journal futures complete when its I/O returns",
+                    thread.getName(), STOP_WAIT_SECONDS);
+        }
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}

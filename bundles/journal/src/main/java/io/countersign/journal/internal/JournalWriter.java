@@ -1,0 +1,185 @@
+package io.countersign.journal.internal;
+
+import io.countersign.api.JournalEntry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer: drains up to maxBatch appends, stamps, chains and serialises them into one buffer, writes it
+ * with one positional write, forces it, and only then publishes the batch as durable and hands it to the completer.
+ * The first I/O failure is final: the fsync is never retried, because after a failed fsync Linux may already have
+ * dropped the dirty pages it could not write (security-and-compliance.md §4.3 F5).
+ */
+final class JournalWriter implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
+
+    private final PendingQueue queue;
+    private final Completer completer;
+    private final Preallocator preallocator;
+    private final SparseIndex index;
+    private final Clock clock;
+    private final Pending[] batch;
+    private final EntryCodec codec = new EntryCodec();
+    private final CRC32C crc = new CRC32C();
+    private int[] recordEnds;
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(1024 * 1024);
+
+    private ActiveSegment segment;
+    private long nextSeq;
+    private String prevHash;
+    private Instant lastTime;
+    private boolean failed;
+    private volatile long durable;
+
+    JournalWriter(PendingQueue queue, Completer completer, Preallocator preallocator, SparseIndex index,
+                  JournalOptions options, ActiveSegment segment, Recovery.State state) {
+        this.queue = queue;
+        this.completer = completer;
+        this.preallocator = preallocator;
+        this.index = index;
+        this.clock = options.clock();
+        this.batch = new Pending[options.maxBatch()];
+        this.recordEnds = new int[options.maxBatch()];
+        this.segment = segment;
+        this.nextSeq = state.nextSeq();
+        this.prevHash = state.lastHash();
+        this.lastTime = state.lastTime();
+        this.durable = state.nextSeq();
+    }
+
+    /** How many entries are on stable storage. */
+    long durable() {
+        return durable;
+    }
+
+    @Override
+    public void run() {
+        int n;
+        while ((n = queue.drainTo(batch)) > 0) {
+            if (failed) {
+                completer.submit(Batch.failed(batch, n, queue.failure()));
+            } else {
+                commit(n);
+            }
+            Arrays.fill(batch, 0, n, null);
+        }
+    }
+
+    void closeSegment() throws IOException {
+        segment.close();
+    }
+
+    private void commit(int n) {
+        Object[] outcomes = new Object[n];
+        int accepted = 0;
+        long seq = nextSeq;
+        String prev = prevHash;
+        Instant time = lastTime;
+        buffer.clear();
+        for (int i = 0; i < n; i++) {
+            Pending pending = batch[i];
+            Instant now = clock.instant();
+            if (time != null && now.isBefore(time)) {
+                now = time;
+            }
+            byte[] canonical;
+            try {
+                canonical = EntryCodec.canonical(seq, now, pending.type(), pending.data(), prev);
+                if (canonical.length > SegmentCursor.MAX_PAYLOAD_BYTES) {
+                    throw new IllegalArgumentException("journal entry of " + canonical.length + " bytes exceeds the "
+                            + SegmentCursor.MAX_PAYLOAD_BYTES + "-byte limit");
+                }
+            } catch (RuntimeException e) {
+                // Data that has no canonical JSON form (NaN, binary) fails only its own append and takes no seq.
+                outcomes[i] = e;
+                continue;
+            }
+            String hash = codec.hash(canonical);
+            putRecord(canonical);
+            recordEnds[accepted++] = buffer.position();
+            outcomes[i] = new JournalEntry(seq, now, pending.type(), pending.data(), prev, hash);
+            seq++;
+            prev = hash;
+            time = now;
+        }
+        try {
+            if (accepted > 0) {
+                write(accepted);
+                segment.force();
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(e, n);
+            return;
+        }
+        nextSeq = seq;
+        prevHash = prev;
+        lastTime = time;
+        durable = seq;
+        completer.submit(new Batch(batch, outcomes, n));
+    }
+
+    private void putRecord(byte[] canonical) {
+        int needed = SegmentCursor.HEADER_BYTES + canonical.length;
+        if (buffer.remaining() < needed) {
+            ByteBuffer larger = ByteBuffer.allocateDirect(Math.max(buffer.capacity() * 2, buffer.position() + needed));
+            larger.put(buffer.flip());
+            buffer = larger;
+        }
+        crc.reset();
+        crc.update(canonical);
+        buffer.putInt(canonical.length).putInt((int) crc.getValue()).put(canonical);
+    }
+
+    /** Writes records [0, accepted) of the buffer, rolling segments so that no record straddles two. */
+    private void write(int accepted) throws IOException {
+        if (!segment.isEmpty() && recordEnds[accepted - 1] > segment.room()) {
+            roll(nextSeq);
+        }
+        int from = 0;
+        while (from < accepted) {
+            int base = from == 0 ? 0 : recordEnds[from - 1];
+            int to = from;
+            while (to < accepted && recordEnds[to] - base <= segment.room()) {
+                to++;
+            }
+            if (to == from) {
+                if (segment.isEmpty()) {
+                    segment.extendTo(recordEnds[from] - base);
+                } else {
+                    // Only a batch larger than a whole segment gets here; force what went before the roll.
+                    segment.force();
+                    roll(nextSeq + from);
+                }
+                continue;
+            }
+            long offset = segment.end();
+            for (int r = from; r < to; r++) {
+                index.noteRecord(nextSeq + r, offset + (r == from ? 0 : recordEnds[r - 1] - base));
+            }
+            segment.write(buffer.slice(base, recordEnds[to - 1] - base));
+            from = to;
+        }
+    }
+
+    private void roll(long firstSeq) throws IOException {
+        segment.close();
+        segment = preallocator.take(firstSeq);
+        index.addSegment(firstSeq, segment.path());
+    }
+
+    private void fail(Throwable cause, int n) {
+        failed = true;
+        String message = "journal failed: " + cause;
+        LOG.error("Journal write or fsync failed at seq {}; refusing every further append until the journal is"
+                + " reopened (the fsync is not retried)", nextSeq, cause);
+        queue.fail(message);
+        completer.submit(Batch.failed(batch, n, message));
+    }
+}
