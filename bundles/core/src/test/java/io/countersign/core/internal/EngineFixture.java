@@ -6,11 +6,10 @@ import io.countersign.api.ActionSubmission;
 import io.countersign.api.Agent;
 import io.countersign.api.Decision;
 import io.countersign.api.GroupQuorum;
-import io.countersign.api.Journal;
 import io.countersign.api.Outcome;
 import io.countersign.api.PolicyEngine;
 import io.countersign.api.ReviewRoute;
-import io.countersign.journal.internal.JournalStore;
+import io.countersign.journal.internal.FileJournal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +21,7 @@ final class EngineFixture implements AutoCloseable {
     static final Agent AGENT = new Agent("etl-agent", List.of("alice"));
 
     private final Path dir;
-    private Journal journal;
+    private FileJournal journal;
     private ApprovalEngine engine;
     private final PolicyEngine policy;
 
@@ -54,11 +53,15 @@ final class EngineFixture implements AutoCloseable {
     }
 
     void start() {
-        journal = JournalStore.openForTests(dir);
+        try {
+            journal = FileJournal.open(dir, 1 << 20);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         engine = new ApprovalEngine(journal, policy, java.time.Clock.systemUTC());
     }
 
-    /** Stops without any shutdown courtesy beyond what a crash would leave: the journal is simply reopened. */
+    /** Closes the engine and the journal and opens both again on the same directory, replaying everything. */
     void restart() {
         close();
         start();
@@ -68,19 +71,13 @@ final class EngineFixture implements AutoCloseable {
         return engine;
     }
 
-    Journal journal() {
+    io.countersign.api.Journal journal() {
         return journal;
     }
 
     @Override
     public void close() {
         engine.close();
-        if (journal instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        journal.close();
     }
 }

@@ -7,26 +7,27 @@ import java.util.concurrent.CompletableFuture;
 /** Futures of one write, in journal order, with what each completes with: an entry or a failure. */
 final class Batch {
 
-    static final Batch STOP = new Batch(new Pending[0], new Object[0], 0);
+    static final Batch STOP = new Batch(new Pending[0], 0, 0, new Object[0]);
 
     private final CompletableFuture<JournalEntry>[] futures;
     private final Object[] outcomes;
 
+    /** The futures of {@code pendings[from, to)}; {@code outcomes[i]} belongs to {@code pendings[from + i]}. */
     @SuppressWarnings("unchecked")
-    Batch(Pending[] pendings, Object[] outcomes, int size) {
-        this.futures = new CompletableFuture[size];
-        for (int i = 0; i < size; i++) {
-            futures[i] = pendings[i].future();
+    Batch(Pending[] pendings, int from, int to, Object[] outcomes) {
+        this.futures = new CompletableFuture[to - from];
+        for (int i = 0; i < futures.length; i++) {
+            futures[i] = pendings[from + i].future();
         }
         this.outcomes = outcomes;
     }
 
-    static Batch failed(Pending[] pendings, int size, String message) {
-        Object[] outcomes = new Object[size];
-        for (int i = 0; i < size; i++) {
+    static Batch failed(Pending[] pendings, int from, int to, String message) {
+        Object[] outcomes = new Object[to - from];
+        for (int i = 0; i < outcomes.length; i++) {
             outcomes[i] = new RequestRejectedException(RequestRejectedException.Reason.UNAVAILABLE, message);
         }
-        return new Batch(pendings, outcomes, size);
+        return new Batch(pendings, from, to, outcomes);
     }
 
     void complete() {

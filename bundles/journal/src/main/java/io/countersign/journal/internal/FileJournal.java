@@ -19,7 +19,7 @@ import org.osgi.service.metatype.annotations.Designate;
 @Component(service = Journal.class, configurationPid = "io.countersign.journal",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = Config.class)
-public final class FileJournal implements Journal {
+public final class FileJournal implements Journal, AutoCloseable {
 
     private volatile JournalStore store;
 
@@ -28,8 +28,22 @@ public final class FileJournal implements Journal {
         store = JournalStore.open(options(config));
     }
 
+    /**
+     * Opens a journal outside OSGi, for tools and other bundles' tests; {@link #close()} it when done.
+     *
+     * @param segmentBytes size each segment file is preallocated to
+     */
+    public static FileJournal open(Path directory, long segmentBytes) throws IOException {
+        FileJournal journal = new FileJournal();
+        JournalOptions defaults = JournalOptions.defaults(directory);
+        journal.store = JournalStore.open(new JournalOptions(directory, defaults.maxBatch(), segmentBytes,
+                defaults.queueCapacity(), ChannelOpener.DEFAULT, Clock.systemUTC()));
+        return journal;
+    }
+
     @Deactivate
-    void deactivate() {
+    @Override
+    public void close() {
         store.close();
     }
 

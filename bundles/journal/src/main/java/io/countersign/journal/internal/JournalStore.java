@@ -6,6 +6,7 @@ import io.countersign.api.RequestRejectedException;
 import io.countersign.api.RequestRejectedException.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -47,7 +48,11 @@ final class JournalStore implements AutoCloseable {
 
     /** Opens (creating if needed) and verifies the journal in {@code options.directory()}. */
     static JournalStore open(JournalOptions options) throws IOException {
-        Files.createDirectories(options.directory());
+        Path directory = options.directory().toAbsolutePath();
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory);
+            SegmentFiles.fsyncDirectory(options.opener(), directory.getParent());
+        }
         DirectoryLock lock = DirectoryLock.acquire(options.directory());
         Preallocator preallocator = null;
         try {

@@ -12,13 +12,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single writer: drains up to maxBatch appends, stamps, chains and serialises them into one buffer, writes it
- * with one positional write, forces it, and only then publishes the batch as durable and hands it to the completer.
+ * with one positional write, forces it, and only then publishes the batch as durable and hands it to the completer
+ * (a batch of very large entries goes in several such chunks).
  * The first I/O failure is final: the fsync is never retried, because after a failed fsync Linux may already have
  * dropped the dirty pages it could not write (security-and-compliance.md §4.3 F5).
  */
 final class JournalWriter implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
+    private static final int INITIAL_BUFFER_BYTES = 1024 * 1024;
+    // Bounds the write buffer however large the records: a batch of big entries is written in several chunks.
+    private static final int CHUNK_BYTES = 8 * 1024 * 1024;
 
     private final PendingQueue queue;
     private final Completer completer;
@@ -29,7 +33,7 @@ final class JournalWriter implements Runnable {
     private final EntryCodec codec = new EntryCodec();
     private final CRC32C crc = new CRC32C();
     private int[] recordEnds;
-    private ByteBuffer buffer = ByteBuffer.allocateDirect(1024 * 1024);
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER_BYTES);
 
     private ActiveSegment segment;
     private long nextSeq;
@@ -63,10 +67,17 @@ final class JournalWriter implements Runnable {
     public void run() {
         int n;
         while ((n = queue.drainTo(batch)) > 0) {
-            if (failed) {
-                completer.submit(Batch.failed(batch, n, queue.failure()));
-            } else {
-                commit(n);
+            int from = 0;
+            try {
+                while (from < n && !failed) {
+                    from = commitChunk(from, n);
+                }
+            } catch (RuntimeException | Error e) {
+                // A dead writer would leave every later future hanging; fail loudly instead.
+                fail(e);
+            }
+            if (from < n) {
+                completer.submit(Batch.failed(batch, from, n, queue.failure()));
             }
             Arrays.fill(batch, 0, n, null);
         }
@@ -76,15 +87,20 @@ final class JournalWriter implements Runnable {
         segment.close();
     }
 
-    private void commit(int n) {
-        Object[] outcomes = new Object[n];
+    /**
+     * Stamps, chains, writes and forces {@code batch[from, ...)} up to about {@value #CHUNK_BYTES} bytes, then hands
+     * them to the completer. Returns where the next chunk starts; on failure nothing after {@code from} is durable.
+     */
+    private int commitChunk(int from, int n) {
+        Object[] outcomes = new Object[n - from];
         int accepted = 0;
         long seq = nextSeq;
         String prev = prevHash;
         Instant time = lastTime;
         buffer.clear();
-        for (int i = 0; i < n; i++) {
-            Pending pending = batch[i];
+        int to = from;
+        for (; to < n && (to == from || buffer.position() < CHUNK_BYTES); to++) {
+            Pending pending = batch[to];
             Instant now = clock.instant();
             if (time != null && now.isBefore(time)) {
                 now = time;
@@ -98,13 +114,13 @@ final class JournalWriter implements Runnable {
                 }
             } catch (RuntimeException e) {
                 // Data that has no canonical JSON form (NaN, binary) fails only its own append and takes no seq.
-                outcomes[i] = e;
+                outcomes[to - from] = e;
                 continue;
             }
             String hash = codec.hash(canonical);
             putRecord(canonical);
             recordEnds[accepted++] = buffer.position();
-            outcomes[i] = new JournalEntry(seq, now, pending.type(), pending.data(), prev, hash);
+            outcomes[to - from] = new JournalEntry(seq, now, pending.type(), pending.data(), prev, hash);
             seq++;
             prev = hash;
             time = now;
@@ -115,14 +131,19 @@ final class JournalWriter implements Runnable {
                 segment.force();
             }
         } catch (IOException | RuntimeException e) {
-            fail(e, n);
-            return;
+            fail(e);
+            return from;
+        } finally {
+            if (buffer.capacity() > 2 * CHUNK_BYTES) {
+                buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER_BYTES);
+            }
         }
         nextSeq = seq;
         prevHash = prev;
         lastTime = time;
         durable = seq;
-        completer.submit(new Batch(batch, outcomes, n));
+        completer.submit(new Batch(batch, from, to, Arrays.copyOf(outcomes, to - from)));
+        return to;
     }
 
     private void putRecord(byte[] canonical) {
@@ -174,12 +195,10 @@ final class JournalWriter implements Runnable {
         index.addSegment(firstSeq, segment.path());
     }
 
-    private void fail(Throwable cause, int n) {
+    private void fail(Throwable cause) {
         failed = true;
-        String message = "journal failed: " + cause;
         LOG.error("Journal write or fsync failed at seq {}; refusing every further append until the journal is"
                 + " reopened (the fsync is not retried)", nextSeq, cause);
-        queue.fail(message);
-        completer.submit(Batch.failed(batch, n, message));
+        queue.fail("journal failed: " + cause);
     }
 }

@@ -50,7 +50,7 @@ class FileJournalTest {
         }
         running.await();
         Thread.sleep(50);
-        journal.deactivate();
+        journal.close();
         for (Thread thread : appenders) {
             thread.join();
         }
@@ -78,7 +78,7 @@ class FileJournalTest {
                 Fixtures.assertSameEntry(completed.get(entry.seq()), entry);
             }
         } finally {
-            reopened.deactivate();
+            reopened.close();
         }
     }
 

@@ -6,10 +6,12 @@ import static io.countersign.journal.internal.Fixtures.small;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.JournalEntry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +83,32 @@ class JournalRoundTripTest {
                 assertEquals(0, record.offset());
                 previous = record.segment();
             }
+        }
+    }
+
+    @Test
+    void entriesLargerThanASegment_andBatchesLargerThanAWriteChunk_roundTrip() throws Exception {
+        List<CompletableFuture<JournalEntry>> futures = new ArrayList<>();
+        List<JournalEntry> appended = new ArrayList<>();
+        FaultyDisk disk = new FaultyDisk();
+        try (JournalStore store = JournalStore.open(small(directory).withOpener(disk))) {
+            disk.holdForces();
+            futures.add(store.append("first", Fixtures.data(-1)));
+            disk.awaitForceHeld();
+            // Queued behind the held force, these are drained as one batch of about 12 MiB.
+            for (int i = 0; i < 12; i++) {
+                ObjectNode data = Fixtures.data(i).put("blob", String.valueOf((char) ('a' + i)).repeat(1024 * 1024));
+                futures.add(store.append("large", data));
+                futures.add(store.append("small", Fixtures.data(i)));
+            }
+            disk.releaseAll();
+            for (CompletableFuture<JournalEntry> future : futures) {
+                appended.add(Fixtures.await(future));
+            }
+            assertSameEntries(appended, store.read(0, 100));
+        }
+        try (JournalStore store = JournalStore.open(small(directory))) {
+            assertSameEntries(appended, store.read(0, 100));
         }
     }
 

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,15 +41,22 @@ public final class JournalThroughput {
         Path parent = args.length > 1 ? Path.of(args[1]) : Path.of(System.getProperty("java.io.tmpdir"));
         String[] runs = args.length > 2 ? Arrays.copyOfRange(args, 2, args.length)
                 : new String[] {"closed", "8", "closed", "64", "open", "20000", "open", "50000"};
-        for (int i = 0; i + 1 < runs.length; i += 2) {
-            Path directory = Files.createTempDirectory(Files.createDirectories(parent), "journal-bench");
-            JournalOptions options = JournalOptions.defaults(directory)
-                    .withSegmentBytes(Long.getLong("segmentBytes", JournalOptions.DEFAULT_SEGMENT_BYTES));
-            try (JournalStore store = JournalStore.open(options)) {
-                int value = Integer.parseInt(runs[i + 1]);
-                Result result = runs[i].equals("open") ? open(store, value, seconds) : closed(store, value, seconds);
-                System.out.println(result.describe(runs[i] + " " + value, seconds));
-            } finally {
+        List<Path> directories = new ArrayList<>();
+        try {
+            for (int i = 0; i + 1 < runs.length; i += 2) {
+                Path directory = Files.createTempDirectory(Files.createDirectories(parent), "journal-bench");
+                directories.add(directory);
+                JournalOptions options = JournalOptions.defaults(directory)
+                        .withSegmentBytes(Long.getLong("segmentBytes", JournalOptions.DEFAULT_SEGMENT_BYTES));
+                try (JournalStore store = JournalStore.open(options)) {
+                    int value = Integer.parseInt(runs[i + 1]);
+                    Result result = runs[i].equals("open") ? open(store, value, seconds) : closed(store, value, seconds);
+                    System.out.println(result.describe(runs[i] + " " + value, seconds));
+                }
+            }
+        } finally {
+            // Deleting between runs would let the file system's discards disturb the next run's fsyncs.
+            for (Path directory : directories) {
                 delete(directory);
             }
         }
