@@ -53,7 +53,7 @@ public class CrashRecoveryIT {
                 });
             }
             long started = System.nanoTime();
-            while (requests.size() < 400 && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60)) {
+            while (requests.size() < 1500 && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60)) {
                 Thread.sleep(50);
             }
             distribution.kill();
@@ -80,7 +80,10 @@ public class CrashRecoveryIT {
                 }
                 assertTrue("bob's acknowledged vote on " + id + " is back", found);
             }
-            assertTrue(LedgerChain.verify(api, auditor) >= requests.size() * 2L);
+            long entries = LedgerChain.verify(api, auditor);
+            assertTrue(entries >= requests.size() * 2L);
+            System.out.printf("acknowledged before the kill: %d requests, %d votes; journal verified: %d entries%n",
+                    requests.size(), votedByBob.size(), entries);
         }
     }
 
