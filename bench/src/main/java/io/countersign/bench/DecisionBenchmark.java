@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * fsynced: starts Countersign from distribution/target/countersign.tar.gz on a fresh data directory, offers fixed
  * rates open-loop, and writes bench/results/decisions-*.json.
  * <p>
- * Usage: {@code DecisionBenchmark [--rates 2000,5000,10000] [--connections 64] [--seconds 20] [--warmup 5]}
+ * Usage: {@code DecisionBenchmark [--rates 2000,5000,10000] [--connections 64] [--seconds 20] [--warmup 5]
+ * [--data DIR] [--jvm-warmup 20]}; {@code --data} puts the journal on the disk you want to measure (default: under bench/target).
  */
 public final class DecisionBenchmark {
 
@@ -39,6 +40,8 @@ public final class DecisionBenchmark {
         int connections = 64;
         double seconds = 20;
         double warmup = 5;
+        double jvmWarmup = 20;
+        Path data = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--rates" -> rates = java.util.Arrays.stream(args[i + 1].split(","))
@@ -46,16 +49,21 @@ public final class DecisionBenchmark {
                 case "--connections" -> connections = Integer.parseInt(args[i + 1]);
                 case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
                 case "--warmup" -> warmup = Double.parseDouble(args[i + 1]);
+                case "--jvm-warmup" -> jvmWarmup = Double.parseDouble(args[i + 1]);
+                case "--data" -> data = Path.of(args[i + 1]).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Path root = Path.of("").toAbsolutePath();
         Path run = root.resolve("bench/target/run-" + System.currentTimeMillis());
         int port = freePort();
-        Process server = start(root, run, port);
+        if (data == null) {
+            data = run.resolve("data");
+        }
+        Process server = start(root, run, data, port);
         try {
             awaitUp(port);
-            JsonNode credentials = new ObjectMapper().readTree(run.resolve("data/demo-credentials.json").toFile());
+            JsonNode credentials = new ObjectMapper().readTree(data.resolve("demo-credentials.json").toFile());
             String agentKey = credentials.path("agents").get(0).path("key").asText();
             OpenLoopLoad load = new OpenLoopLoad(new InetSocketAddress("127.0.0.1", port), "/v1/actions", agentKey,
                     BODY);
@@ -67,7 +75,11 @@ public final class DecisionBenchmark {
             report.put("java", System.getProperty("java.version"));
             report.put("connections", connections);
             report.put("seconds", seconds);
+            report.put("dataDirectory", data.toString());
             ArrayNode results = report.putArray("results");
+            // The JIT compiles Jetty, Jackson and the rule engine during the first seconds; that is not steady state.
+            load.run(Math.min(rates.get(0), 5_000), connections, 0, jvmWarmup);
+            report.put("jvmWarmupSeconds", jvmWarmup);
             System.out.printf(Locale.ROOT, "%10s %12s %10s %10s %10s %10s %8s%n", "offered/s", "achieved/s", "p50 ms",
                     "p99 ms", "p99.9 ms", "max ms", "errors");
             for (double rate : rates) {
@@ -97,7 +109,7 @@ public final class DecisionBenchmark {
         return nanos / 1e6;
     }
 
-    private static Process start(Path root, Path run, int port) throws IOException, InterruptedException {
+    private static Process start(Path root, Path run, Path data, int port) throws IOException, InterruptedException {
         Path home = run.resolve("countersign");
         Files.createDirectories(home);
         Process tar = new ProcessBuilder("tar", "-xzf",
@@ -108,7 +120,7 @@ public final class DecisionBenchmark {
         }
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "run");
         builder.environment().put("COUNTERSIGN_HTTP_PORT", Integer.toString(port));
-        builder.environment().put("COUNTERSIGN_DATA_DIR", run.resolve("data").toString());
+        builder.environment().put("COUNTERSIGN_DATA_DIR", data.toString());
         builder.environment().put("COUNTERSIGN_RULES_DIR", root.resolve("rules").toString());
         builder.redirectErrorStream(true);
         builder.redirectOutput(run.resolve("console.log").toFile());

@@ -1,15 +1,12 @@
 package io.countersign.api.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 
 /**
  * RFC 8785 JSON Canonicalization Scheme: members sorted by UTF-16 code units, no insignificant white space,
@@ -23,86 +20,153 @@ public final class Jcs {
     }
 
     public static byte[] canonicalize(JsonNode node) {
-        return canonicalString(node).getBytes(StandardCharsets.UTF_8);
+        Utf8Sink out = new Utf8Sink(512);
+        write(node, out);
+        return out.toByteArray();
     }
 
     public static String canonicalString(JsonNode node) {
-        StringBuilder out = new StringBuilder(256);
-        write(node, out);
-        return out.toString();
+        return new String(canonicalize(node), StandardCharsets.UTF_8);
     }
 
-    /** Writes {@code node} canonically as UTF-8 to {@code out}. */
-    public static void canonicalize(JsonNode node, ByteArrayOutputStream out) {
-        out.writeBytes(canonicalize(node));
-    }
-
-    private static void write(JsonNode node, StringBuilder out) {
+    private static void write(JsonNode node, Utf8Sink out) {
         switch (node.getNodeType()) {
             case OBJECT -> writeObject(node, out);
             case ARRAY -> {
-                out.append('[');
+                out.ascii('[');
                 boolean first = true;
                 for (JsonNode element : node) {
                     if (!first) {
-                        out.append(',');
+                        out.ascii(',');
                     }
                     first = false;
                     write(element, out);
                 }
-                out.append(']');
+                out.ascii(']');
             }
             case STRING -> writeString(node.textValue(), out);
-            case NUMBER -> out.append(numberToString(node.doubleValue()));
-            case BOOLEAN -> out.append(node.booleanValue() ? "true" : "false");
-            case NULL -> out.append("null");
+            case NUMBER -> {
+                if (node.canConvertToExactIntegral() && node.canConvertToLong()
+                        && Math.abs(node.longValue()) < MAX_EXACT_LONG) {
+                    out.ascii(Long.toString(node.longValue()));
+                } else {
+                    out.ascii(numberToString(node.doubleValue()));
+                }
+            }
+            case BOOLEAN -> out.ascii(node.booleanValue() ? "true" : "false");
+            case NULL -> out.ascii("null");
             default -> throw new IllegalArgumentException("not representable in JSON: " + node.getNodeType());
         }
     }
 
-    private static void writeObject(JsonNode node, StringBuilder out) {
-        List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.size());
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            members.add(it.next());
+    private static void writeObject(JsonNode node, Utf8Sink out) {
+        String[] names = new String[node.size()];
+        int n = 0;
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            names[n++] = it.next();
         }
         // String.compareTo orders by UTF-16 code units, which is exactly what RFC 8785 section 3.2.3 asks for.
-        members.sort(Map.Entry.comparingByKey());
-        out.append('{');
-        boolean first = true;
-        for (Map.Entry<String, JsonNode> member : members) {
-            if (!first) {
-                out.append(',');
+        Arrays.sort(names);
+        out.ascii('{');
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                out.ascii(',');
             }
-            first = false;
-            writeString(member.getKey(), out);
-            out.append(':');
-            write(member.getValue(), out);
+            writeString(names[i], out);
+            out.ascii(':');
+            write(node.get(names[i]), out);
         }
-        out.append('}');
+        out.ascii('}');
     }
 
-    static void writeString(String value, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
+    private static void writeString(String value, Utf8Sink out) {
+        out.ascii('"');
+        int length = value.length();
+        for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                out.ascii(c);
+                continue;
+            }
             switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
+                case '"' -> out.ascii("\\\"");
+                case '\\' -> out.ascii("\\\\");
+                case '\b' -> out.ascii("\\b");
+                case '\f' -> out.ascii("\\f");
+                case '\n' -> out.ascii("\\n");
+                case '\r' -> out.ascii("\\r");
+                case '\t' -> out.ascii("\\t");
                 default -> {
                     if (c < 0x20) {
-                        out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
+                        out.ascii("\\u00");
+                        out.ascii(Character.forDigit(c >> 4, 16));
+                        out.ascii(Character.forDigit(c & 0xF, 16));
+                    } else if (Character.isHighSurrogate(c) && i + 1 < length
+                            && Character.isLowSurrogate(value.charAt(i + 1))) {
+                        out.codePoint(Character.toCodePoint(c, value.charAt(++i)));
                     } else {
-                        out.append(c);
+                        out.codePoint(c);
                     }
                 }
             }
         }
-        out.append('"');
+        out.ascii('"');
+    }
+
+    /** A growable UTF-8 byte buffer: canonical JSON is written straight to bytes. */
+    private static final class Utf8Sink {
+        private byte[] bytes;
+        private int size;
+
+        Utf8Sink(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        void ascii(char c) {
+            ensure(1);
+            bytes[size++] = (byte) c;
+        }
+
+        void ascii(String text) {
+            int length = text.length();
+            ensure(length);
+            for (int i = 0; i < length; i++) {
+                bytes[size++] = (byte) text.charAt(i);
+            }
+        }
+
+        void codePoint(int cp) {
+            ensure(4);
+            if (cp < 0x80) {
+                bytes[size++] = (byte) cp;
+            } else if (cp < 0x800) {
+                bytes[size++] = (byte) (0xC0 | (cp >> 6));
+                bytes[size++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (cp < 0x10000) {
+                // A lone surrogate has no UTF-8 form; StrictJson refuses them on input, so this is a replacement.
+                if (cp >= 0xD800 && cp <= 0xDFFF) {
+                    cp = 0xFFFD;
+                }
+                bytes[size++] = (byte) (0xE0 | (cp >> 12));
+                bytes[size++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                bytes[size++] = (byte) (0x80 | (cp & 0x3F));
+            } else {
+                bytes[size++] = (byte) (0xF0 | (cp >> 18));
+                bytes[size++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                bytes[size++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                bytes[size++] = (byte) (0x80 | (cp & 0x3F));
+            }
+        }
+
+        private void ensure(int extra) {
+            if (size + extra > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + extra));
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, size);
+        }
     }
 
     /** ECMAScript's shortest round-tripping decimal form of a double (ECMA-262 Number::toString). */

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,11 +64,20 @@ public final class ApprovalEngine implements ApprovalService {
     private final PolicyEngine policy;
     private final Clock clock;
     private final ScheduledExecutorService timers;
-    private final Map<String, RequestState> states = new ConcurrentHashMap<>();
+    /** Requests that are open, or whose closing entry is not yet durable. */
+    private final Map<String, RequestState> live = new ConcurrentHashMap<>();
+    /** The durable view of every live request. */
     private final Map<String, RequestView> committed = new ConcurrentHashMap<>();
+    /** Closed requests, by where their entries are in the journal: the journal, not the heap, holds them. */
+    private final ClosedIndex archived = new ClosedIndex();
+    private final RecentViews recentlyClosed = new RecentViews(256);
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private final Map<String, CompletableFuture<RequestView>> idempotency = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Keyed>> idempotency = new ConcurrentHashMap<>();
     private final Map<String, List<CompletableFuture<Optional<RequestView>>>> waiters = new ConcurrentHashMap<>();
+
+    /** What an idempotency key stands for. */
+    private record Keyed(String requestId, String digest) {
+    }
 
     @Activate
     public ApprovalEngine(@Reference Journal journal, @Reference PolicyEngine policy) {
@@ -109,17 +119,17 @@ public final class ApprovalEngine implements ApprovalService {
                     .thenApply(view -> new Submission(view, false));
         }
         String key = agent.id() + '\u0000' + idempotencyKey;
-        CompletableFuture<RequestView> claim = new CompletableFuture<>();
-        CompletableFuture<RequestView> earlier = idempotency.putIfAbsent(key, claim);
+        CompletableFuture<Keyed> claim = new CompletableFuture<>();
+        CompletableFuture<Keyed> earlier = idempotency.putIfAbsent(key, claim);
         if (earlier != null) {
-            return earlier.thenApply(view -> {
-                if (!view.request().digest().equals(digest)) {
+            return earlier.thenApply(keyed -> {
+                if (!keyed.digest().equals(digest)) {
                     throw new CompletionException(new RequestRejectedException(
                             RequestRejectedException.Reason.IDEMPOTENCY_KEY_REUSED,
                             "idempotency key '" + idempotencyKey + "' was used for a different action ("
-                                    + view.id() + ")"));
+                                    + keyed.requestId() + ")"));
                 }
-                return new Submission(committed.getOrDefault(view.id(), view), true);
+                return new Submission(find(keyed.requestId()).orElseThrow(), true);
             });
         }
         CompletableFuture<RequestView> recorded;
@@ -135,7 +145,7 @@ public final class ApprovalEngine implements ApprovalService {
                 idempotency.remove(key, claim);
                 claim.completeExceptionally(failure);
             } else {
-                claim.complete(view);
+                claim.complete(new Keyed(view.id(), view.request().digest()));
             }
         });
         return recorded.thenApply(view -> new Submission(view, false));
@@ -157,12 +167,12 @@ public final class ApprovalEngine implements ApprovalService {
         CompletableFuture<JournalEntry> written;
         RequestView view;
         synchronized (state) {
-            journal.append(EntryTypes.REQUEST_RECEIVED, JournalCodec.received(request, agent));
-            written = journal.append(EntryTypes.POLICY_DECIDED,
+            append(state, EntryTypes.REQUEST_RECEIVED, JournalCodec.received(request, agent));
+            written = append(state, EntryTypes.POLICY_DECIDED,
                     JournalCodec.decided(request.id(), decision, status, deadline, now));
             state.decide(decision, status, deadline, status.isTerminal() ? now : null);
             view = state.view();
-            states.put(request.id(), state);
+            live.put(request.id(), state);
         }
         return written.thenApply(entry -> {
             publish(view);
@@ -170,24 +180,63 @@ public final class ApprovalEngine implements ApprovalService {
         });
     }
 
+    /** Appends an entry about this request and remembers where it landed. Must hold the state's monitor. */
+    private CompletableFuture<JournalEntry> append(RequestState state, String type,
+                                                   com.fasterxml.jackson.databind.node.ObjectNode data) {
+        return journal.append(type, data).thenApply(entry -> {
+            state.recordSeq(entry.seq());
+            return entry;
+        });
+    }
+
     @Override
     public Optional<RequestView> find(String requestId) {
-        return Optional.ofNullable(committed.get(requestId));
+        RequestView view = committed.get(requestId);
+        if (view != null) {
+            return Optional.of(view);
+        }
+        return Optional.ofNullable(closedView(requestId));
+    }
+
+    /** A closed request's view, rebuilt from its journal entries when it is not among the recently read. */
+    private RequestView closedView(String requestId) {
+        long[] seqs = archived.get(requestId);
+        if (seqs == null) {
+            return null;
+        }
+        RequestView cached = recentlyClosed.get(requestId);
+        if (cached != null) {
+            return cached;
+        }
+        Map<String, RequestState> rebuilt = new LinkedHashMap<>();
+        for (long seq : seqs) {
+            for (JournalEntry entry : journal.read(seq, 1)) {
+                Projection.apply(entry, rebuilt);
+            }
+        }
+        RequestState state = rebuilt.get(requestId);
+        if (state == null) {
+            throw new IllegalStateException("the journal entries of closed request " + requestId + " are missing");
+        }
+        RequestView view = state.view();
+        recentlyClosed.put(view);
+        return view;
     }
 
     @Override
     public CompletionStage<Optional<RequestView>> awaitChange(String requestId, long seenVersion, Duration maxWait) {
-        RequestView current = committed.get(requestId);
-        if (current == null || current.version() > seenVersion || maxWait.isZero() || maxWait.isNegative()) {
+        RequestView current = find(requestId).orElse(null);
+        if (current == null || current.version() > seenVersion || current.status().isTerminal()
+                || maxWait.isZero() || maxWait.isNegative()) {
             return CompletableFuture.completedFuture(Optional.ofNullable(current));
         }
         CompletableFuture<Optional<RequestView>> change = new CompletableFuture<>();
         waiters.computeIfAbsent(requestId, id -> new CopyOnWriteArrayList<>()).add(change);
-        RequestView again = committed.get(requestId);
+        RequestView again = find(requestId).orElseThrow();
         if (again.version() > seenVersion) {
             change.complete(Optional.of(again));
         }
-        var timeout = timers.schedule(() -> change.complete(Optional.ofNullable(committed.get(requestId))),
+        var timeout = timers.schedule(() -> change.complete(find(requestId)),
                 maxWait.toMillis(), TimeUnit.MILLISECONDS);
         change.whenComplete((view, failure) -> {
             timeout.cancel(false);
@@ -215,24 +264,24 @@ public final class ApprovalEngine implements ApprovalService {
     @Override
     public CompletionStage<Optional<ReviewResult>> review(Reviewer reviewer, String requestId, Verdict verdict,
                                                           String comment) {
-        RequestState state = states.get(requestId);
+        RequestState state = live.get(requestId);
         if (state == null) {
-            return CompletableFuture.completedFuture(Optional.empty());
+            RequestView closed = closedView(requestId);
+            if (closed == null) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            return refuse(closed, reviewer, verdict, Eligibility.check(closed, reviewer).orElseThrow());
         }
         synchronized (state) {
             Instant now = clock.instant();
             expireIfDue(state, now);
             Optional<Eligibility.Refusal> refusal = Eligibility.check(state.view(), reviewer);
             if (refusal.isPresent()) {
-                Eligibility.Refusal r = refusal.get();
-                return journal.append(EntryTypes.REVIEW_REFUSED, JournalCodec.refused(requestId, reviewer.id(),
-                                reviewer.groups(), verdict, r.reason(), r.detail()))
-                        .thenApply(entry -> Optional.of(
-                                new ReviewResult.Refused(committed.get(requestId), r.reason(), r.detail())));
+                return refuse(state.view(), reviewer, verdict, refusal.get());
             }
             Vote vote = new Vote(reviewer.id(), verdict, comment, reviewer.groups(), now);
             state.addVote(vote);
-            CompletableFuture<JournalEntry> written = journal.append(EntryTypes.REVIEW_ACCEPTED,
+            CompletableFuture<JournalEntry> written = append(state, EntryTypes.REVIEW_ACCEPTED,
                     JournalCodec.accepted(requestId, state.request().digest(), vote));
             ReviewRoute route = state.decision().route();
             if (Quorum.denials(state.votes()) >= route.denialsToReject()) {
@@ -248,6 +297,15 @@ public final class ApprovalEngine implements ApprovalService {
         }
     }
 
+    /** Journals a refused review; the request is unchanged. */
+    private CompletionStage<Optional<ReviewResult>> refuse(RequestView current, Reviewer reviewer, Verdict verdict,
+                                                           Eligibility.Refusal refusal) {
+        return journal.append(EntryTypes.REVIEW_REFUSED, JournalCodec.refused(current.id(), reviewer.id(),
+                        reviewer.groups(), verdict, refusal.reason(), refusal.detail()))
+                .thenApply(entry -> Optional.of(new ReviewResult.Refused(find(current.id()).orElse(current),
+                        refusal.reason(), refusal.detail())));
+    }
+
     private CompletableFuture<JournalEntry> close(RequestState state, RequestStatus status, String cause,
                                                   Instant now) {
         state.close(status, now);
@@ -257,7 +315,7 @@ public final class ApprovalEngine implements ApprovalService {
             case EXPIRED -> EntryTypes.REQUEST_EXPIRED;
             default -> throw new IllegalArgumentException("not a closing status: " + status);
         };
-        return journal.append(type, JournalCodec.closed(state.request().id(), status, cause, now));
+        return append(state, type, JournalCodec.closed(state.request().id(), status, cause, now));
     }
 
     /** Must hold the state's monitor. */
@@ -284,7 +342,10 @@ public final class ApprovalEngine implements ApprovalService {
     }
 
     private void expire(String requestId) {
-        RequestState state = states.get(requestId);
+        RequestState state = live.get(requestId);
+        if (state == null) {
+            return;
+        }
         synchronized (state) {
             Instant now = clock.instant();
             if (state.status() == RequestStatus.PENDING && now.isBefore(state.deadline())) {
@@ -304,6 +365,7 @@ public final class ApprovalEngine implements ApprovalService {
             }
         } else {
             pending.remove(latest.id());
+            archive(latest);
         }
         List<CompletableFuture<Optional<RequestView>>> waiting = waiters.remove(view.id());
         if (waiting != null) {
@@ -311,69 +373,65 @@ public final class ApprovalEngine implements ApprovalService {
         }
     }
 
-    /** Rebuilds every request from the journal; a request received but never decided is denied, failing closed. */
+    /**
+     * Moves a closed request out of the heap: from now on its view is read back from the journal. Runs once its
+     * closing entry is durable, which is after every other entry of the request.
+     */
+    private void archive(RequestView closed) {
+        RequestState state = live.get(closed.id());
+        if (state == null) {
+            return;
+        }
+        archived.put(closed.id(), state.seqs());
+        recentlyClosed.put(closed);
+        committed.remove(closed.id());
+        live.remove(closed.id());
+    }
+
+    /**
+     * Rebuilds the open requests from the journal and indexes the closed ones; a request received but never decided
+     * is denied, failing closed.
+     */
     private void recover() {
         long started = System.nanoTime();
-        Map<String, RequestState> undecided = new LinkedHashMap<>();
-        journal.replay(0, entry -> apply(entry, undecided));
+        Map<String, RequestState> replaying = new HashMap<>();
+        journal.replay(0, entry -> {
+            RequestState state = Projection.apply(entry, replaying);
+            if (state != null && state.status() != null && state.status().isTerminal()) {
+                replaying.remove(state.request().id());
+                archived.put(state.request().id(), state.seqs());
+                rememberKey(state.view());
+            }
+        });
         List<CompletableFuture<JournalEntry>> repairs = new ArrayList<>();
-        for (RequestState state : undecided.values()) {
-            Instant now = clock.instant();
-            Decision denial = Decision.failClosed(
-                    "the policy decision was not recorded before a restart; denied (fail closed)", policy.version());
-            synchronized (state) {
-                repairs.add(journal.append(EntryTypes.POLICY_DECIDED, JournalCodec.decided(state.request().id(),
-                        denial, RequestStatus.DENIED, null, now)));
-                state.decide(denial, RequestStatus.DENIED, null, now);
+        for (RequestState state : replaying.values()) {
+            live.put(state.request().id(), state);
+            if (state.decision() == null) {
+                Instant now = clock.instant();
+                Decision denial = Decision.failClosed("the policy decision was not recorded before a restart;"
+                        + " denied (fail closed)", policy.version());
+                synchronized (state) {
+                    repairs.add(append(state, EntryTypes.POLICY_DECIDED, JournalCodec.decided(state.request().id(),
+                            denial, RequestStatus.DENIED, null, now)));
+                    state.decide(denial, RequestStatus.DENIED, null, now);
+                }
             }
         }
         CompletableFuture.allOf(repairs.toArray(CompletableFuture[]::new)).join();
-        for (RequestState state : states.values()) {
+        for (RequestState state : replaying.values()) {
             RequestView view = state.view();
             publish(view);
-            String key = view.request().idempotencyKey();
-            if (key != null) {
-                idempotency.put(view.agent().id() + '\u0000' + key, CompletableFuture.completedFuture(view));
-            }
+            rememberKey(view);
         }
-        LOG.info("replayed {} requests ({} pending) from {} journal entries in {} ms", states.size(), pending.size(),
-                journal.size(), (System.nanoTime() - started) / 1_000_000);
+        LOG.info("replayed {} journal entries in {} ms: {} requests open, {} closed", journal.size(),
+                (System.nanoTime() - started) / 1_000_000, pending.size(), archived.size());
     }
 
-    private void apply(JournalEntry entry, Map<String, RequestState> undecided) {
-        var data = entry.data();
-        switch (entry.type()) {
-            case EntryTypes.REQUEST_RECEIVED -> {
-                RequestState state = new RequestState(JournalCodec.request(data), JournalCodec.agent(data));
-                states.put(state.request().id(), state);
-                undecided.put(state.request().id(), state);
-            }
-            case EntryTypes.POLICY_DECIDED -> {
-                String id = data.path("request").asText();
-                RequestState state = existing(id, entry);
-                RequestStatus status = JournalCodec.status(data);
-                Instant at = JournalCodec.at(data);
-                state.decide(JournalCodec.decision(data), status, JournalCodec.deadline(data),
-                        status.isTerminal() ? at : null);
-                undecided.remove(id);
-            }
-            case EntryTypes.REVIEW_ACCEPTED ->
-                    existing(data.path("request").asText(), entry).addVote(JournalCodec.vote(data));
-            case EntryTypes.REQUEST_APPROVED, EntryTypes.REQUEST_DENIED, EntryTypes.REQUEST_EXPIRED ->
-                    existing(data.path("request").asText(), entry).close(JournalCodec.status(data),
-                            JournalCodec.at(data));
-            default -> {
-                // Refused reviews change no state; other bundles' entry types are theirs to project.
-            }
+    private void rememberKey(RequestView view) {
+        String key = view.request().idempotencyKey();
+        if (key != null) {
+            idempotency.put(view.agent().id() + '\u0000' + key,
+                    CompletableFuture.completedFuture(new Keyed(view.id(), view.request().digest())));
         }
-    }
-
-    private RequestState existing(String id, JournalEntry entry) {
-        RequestState state = states.get(id);
-        if (state == null) {
-            throw new IllegalStateException("journal entry " + entry.seq() + " (" + entry.type()
-                    + ") names request " + id + ", which was never received");
-        }
-        return state;
     }
 }

@@ -24,6 +24,8 @@ final class RequestState {
     private Instant deadline;
     private Instant decidedAt;
     private long version;
+    private long[] seqs = new long[4];
+    private int seqCount;
 
     RequestState(ActionRequest request, Agent agent) {
         this.request = request;
@@ -47,6 +49,18 @@ final class RequestState {
         status = terminal;
         decidedAt = at;
         version++;
+    }
+
+    /** Remembers where one of this request's entries is in the journal, so a closed request can be read back. */
+    synchronized void recordSeq(long seq) {
+        if (seqCount == seqs.length) {
+            seqs = java.util.Arrays.copyOf(seqs, seqCount * 2);
+        }
+        seqs[seqCount++] = seq;
+    }
+
+    synchronized long[] seqs() {
+        return java.util.Arrays.copyOf(seqs, seqCount);
     }
 
     ActionRequest request() {
