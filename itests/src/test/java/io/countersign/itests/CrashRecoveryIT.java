@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.Test;
 
 /**
- * Starts the distribution as a process, drives requests and votes under load, kills it with SIGKILL in the middle,
- * restarts it on the same data, and checks that everything it acknowledged is still there and the journal's hash
- * chain is intact.
+ * Starts the distribution as a process, drives requests and votes under load and kills it with SIGKILL in the middle,
+ * three times over, restarting it on the same data each time; then checks that everything it acknowledged is still
+ * there and the journal's hash chain is intact.
  */
 public class CrashRecoveryIT {
 
@@ -38,30 +38,14 @@ public class CrashRecoveryIT {
 
             Map<String, Acknowledged> requests = new ConcurrentHashMap<>();
             Set<String> votedByBob = ConcurrentHashMap.newKeySet();
-            AtomicBoolean running = new AtomicBoolean(true);
-            ExecutorService load = Executors.newFixedThreadPool(8);
-            for (int worker = 0; worker < 8; worker++) {
-                load.submit(() -> {
-                    while (running.get()) {
-                        try {
-                            drive(api, credentials, requests, votedByBob);
-                        } catch (Exception e) {
-                            // The server is being killed: unanswered requests are not acknowledged.
-                        }
-                    }
-                    return null;
-                });
+            for (int round = 1; round <= 3; round++) {
+                if (round > 1) {
+                    distribution.start();
+                }
+                loadThenKill(distribution, credentials, requests, votedByBob, 1200 * round);
             }
-            long started = System.nanoTime();
-            while (requests.size() < 1500 && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60)) {
-                Thread.sleep(50);
-            }
-            distribution.kill();
-            running.set(false);
-            load.shutdown();
-            assertTrue(load.awaitTermination(60, TimeUnit.SECONDS));
-            assertTrue("the load reached the server before the kill: " + requests.size(), requests.size() >= 100);
-            assertTrue("votes reached the server before the kill: " + votedByBob.size(), votedByBob.size() >= 10);
+            assertTrue("the load reached the server before the kills: " + requests.size(), requests.size() >= 300);
+            assertTrue("votes reached the server before the kills: " + votedByBob.size(), votedByBob.size() >= 30);
 
             distribution.start();
             String auditor = credentials.reviewerToken("erin");
@@ -82,9 +66,38 @@ public class CrashRecoveryIT {
             }
             long entries = LedgerChain.verify(api, auditor);
             assertTrue(entries >= requests.size() * 2L);
-            System.out.printf("acknowledged before the kill: %d requests, %d votes; journal verified: %d entries%n",
+            System.out.printf("acknowledged across three kills: %d requests, %d votes; journal verified: %d entries%n",
                     requests.size(), votedByBob.size(), entries);
         }
+    }
+
+    /** Drives requests and votes from 8 threads until {@code target} are acknowledged, then kills the server. */
+    private static void loadThenKill(Distribution distribution, Credentials credentials, Map<String, Acknowledged> requests,
+                                     Set<String> votedByBob, int target) throws Exception {
+        Api api = distribution.api();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService load = Executors.newFixedThreadPool(8);
+        for (int worker = 0; worker < 8; worker++) {
+            load.submit(() -> {
+                while (running.get()) {
+                    try {
+                        drive(api, credentials, requests, votedByBob);
+                    } catch (Exception e) {
+                        // The server is being killed: unanswered requests are not acknowledged.
+                    }
+                }
+                return null;
+            });
+        }
+        long started = System.nanoTime();
+        while (requests.size() < target && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60)) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(ThreadLocalRandom.current().nextInt(200));
+        distribution.kill();
+        running.set(false);
+        load.shutdown();
+        assertTrue(load.awaitTermination(60, TimeUnit.SECONDS));
     }
 
     private static void drive(Api api, Credentials credentials, Map<String, Acknowledged> requests,
