@@ -45,14 +45,7 @@ public final class Jcs {
                 out.ascii(']');
             }
             case STRING -> writeString(node.textValue(), out);
-            case NUMBER -> {
-                if (node.canConvertToExactIntegral() && node.canConvertToLong()
-                        && Math.abs(node.longValue()) < MAX_EXACT_LONG) {
-                    out.ascii(Long.toString(node.longValue()));
-                } else {
-                    out.ascii(numberToString(node.doubleValue()));
-                }
-            }
+            case NUMBER -> out.ascii(numberToString(node.doubleValue()));
             case BOOLEAN -> out.ascii(node.booleanValue() ? "true" : "false");
             case NULL -> out.ascii("null");
             default -> throw new IllegalArgumentException("not representable in JSON: " + node.getNodeType());

@@ -36,9 +36,7 @@ class CombiningTest {
                 Drl.rule("Review default", "action == \"plain\"", "$a.review(\"security\", 1, \"r\");"),
                 Drl.rule("Allow 1", "action == \"allow\"", "$a.allow(\"same\");"),
                 Drl.rule("Allow 2", "action == \"allow\"", "$a.allow(\"same\");")));
-        runtime = new PolicyRuntime(dir, Duration.ofMinutes(45), Requests.loader());
-        ReloadResult result = runtime.reload();
-        assertEquals(ReloadResult.Status.ACTIVATED, result.status(), result.errors()::toString);
+        runtime = Drl.activate(dir, Duration.ofMinutes(45));
     }
 
     @AfterAll

@@ -27,9 +27,7 @@ class ConditionExamplesTest {
                 Drl.rule("Public destination", "action == \"data.export\","
                         + " parameters[\"destination\"] == \"s3://public-bucket\"", "$a.deny(\"public\");"),
                 Drl.rule("Region", "parameters[\"region\"] == \"eu-west-1\"", "$a.allow(\"eu\");")));
-        runtime = new PolicyRuntime(dir, Duration.ofHours(1), Requests.loader());
-        ReloadResult result = runtime.reload();
-        assertEquals(ReloadResult.Status.ACTIVATED, result.status(), result.errors()::toString);
+        runtime = Drl.activate(dir, Duration.ofHours(1));
     }
 
     @AfterAll

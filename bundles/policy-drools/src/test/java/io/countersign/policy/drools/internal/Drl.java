@@ -19,6 +19,15 @@ final class Drl {
                 + "\nend\n";
     }
 
+    /** A runtime over {@code dir} whose rule set is known to have compiled and been activated. */
+    static PolicyRuntime activate(Path dir, java.time.Duration defaultTimeout) {
+        PolicyRuntime runtime = new PolicyRuntime(dir, defaultTimeout, Requests.loader());
+        ReloadResult result = runtime.reload();
+        org.junit.jupiter.api.Assertions.assertEquals(ReloadResult.Status.ACTIVATED, result.status(),
+                result.errors()::toString);
+        return runtime;
+    }
+
     static Path write(Path dir, String fileName, String content) {
         try {
             return Files.writeString(dir.resolve(fileName), content);
