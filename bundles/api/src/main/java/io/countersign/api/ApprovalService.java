@@ -33,4 +33,18 @@ public interface ApprovalService {
     /** Applies one review; empty if there is no such request. */
     CompletionStage<Optional<ReviewResult>> review(Reviewer reviewer, String requestId, Verdict verdict,
                                                    String comment);
+
+    /**
+     * Consumes a grant as its enforcement point is about to run {@code presented}: the grant must be genuine, the
+     * caller's, unexpired and unused, and the presented action (with the caller as requester) must have the digest the
+     * grant is bound to. Exactly one of any number of concurrent calls for one grant succeeds. Refusals of a genuine
+     * grant are journaled too.
+     */
+    CompletionStage<GrantResult> consume(Agent agent, String token, ActionSubmission presented);
+
+    /** Records what the enforcement point reports after running the action of a consumed grant; once per grant. */
+    CompletionStage<GrantResult> reportExecution(Agent agent, String requestId, ExecutionReport report);
+
+    /** Where this request's entries are in the journal, in order; empty for an unknown request. */
+    List<Long> journalSeqs(String requestId);
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -15,6 +17,26 @@ public final class Exchanges {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Exchanges() {
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, if there is one. */
+    public static Optional<String> bearer(Request request) {
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        String token = header.substring(7).trim();
+        return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+
+    /** Answers 401 with the challenge that names Countersign's bearer realm. */
+    public static void unauthorized(Response response, Callback callback, String detail) {
+        problem(response, callback, Problem.unauthorized(detail),
+                Map.of("WWW-Authenticate", "Bearer realm=\"countersign\""));
+    }
+
+    public static void methodNotAllowed(Response response, Callback callback, String allowed) {
+        problem(response, callback, Problem.methodNotAllowed("use " + allowed + " here"), Map.of("Allow", allowed));
     }
 
     public static void json(Response response, Callback callback, int status, JsonNode body) {

@@ -6,6 +6,10 @@ import io.countersign.api.ActionSubmission;
 import io.countersign.api.Agent;
 import io.countersign.api.ApprovalService;
 import io.countersign.api.Decision;
+import io.countersign.api.ExecutionReport;
+import io.countersign.api.Grant;
+import io.countersign.api.GrantRefusal;
+import io.countersign.api.GrantResult;
 import io.countersign.api.Journal;
 import io.countersign.api.JournalEntry;
 import io.countersign.api.Outcome;
@@ -16,6 +20,7 @@ import io.countersign.api.RequestView;
 import io.countersign.api.ReviewResult;
 import io.countersign.api.ReviewRoute;
 import io.countersign.api.Reviewer;
+import io.countersign.api.SigningKeys;
 import io.countersign.api.Submission;
 import io.countersign.api.Verdict;
 import io.countersign.api.Vote;
@@ -23,6 +28,7 @@ import io.countersign.api.json.ActionDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -42,8 +48,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,13 +65,25 @@ import org.slf4j.LoggerFactory;
  * close the request. What callers see ({@link #find}, the stages returned) is the <em>committed</em> view, published
  * only once the journal has made the change durable.
  */
-@Component(service = ApprovalService.class)
+@Component(service = ApprovalService.class, configurationPid = "io.countersign.core",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = ApprovalEngine.Config.class)
 public final class ApprovalEngine implements ApprovalService {
+
+    @ObjectClassDefinition(name = "Countersign approval core")
+    public @interface Config {
+        @AttributeDefinition(description = "How long a grant may be consumed after it is issued, in seconds")
+        long grantTtlSeconds() default DEFAULT_GRANT_TTL_SECONDS;
+    }
+
+    static final long DEFAULT_GRANT_TTL_SECONDS = 900;
 
     private static final Logger LOG = LoggerFactory.getLogger(ApprovalEngine.class);
 
     private final Journal journal;
     private final PolicyEngine policy;
+    private final GrantTokens tokens;
+    private final Duration grantTtl;
     private final Clock clock;
     private final ScheduledExecutorService timers;
     /** Requests that are open, or whose closing entry is not yet durable. */
@@ -74,19 +96,28 @@ public final class ApprovalEngine implements ApprovalService {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Map<String, CompletableFuture<Keyed>> idempotency = new ConcurrentHashMap<>();
     private final Map<String, List<CompletableFuture<Optional<RequestView>>>> waiters = new ConcurrentHashMap<>();
+    /** Grants being consumed and executions being reported right now, by request id: one call at a time each. */
+    private final Set<String> consuming = ConcurrentHashMap.newKeySet();
+    private final Set<String> reporting = ConcurrentHashMap.newKeySet();
 
     /** What an idempotency key stands for. */
     private record Keyed(String requestId, String digest) {
     }
 
     @Activate
-    public ApprovalEngine(@Reference Journal journal, @Reference PolicyEngine policy) {
-        this(journal, policy, Clock.systemUTC());
+    public ApprovalEngine(@Reference Journal journal, @Reference PolicyEngine policy, @Reference SigningKeys keys,
+                          Config config) {
+        this(journal, policy, keys, Duration.ofSeconds(config.grantTtlSeconds()), Clock.systemUTC());
     }
 
-    ApprovalEngine(Journal journal, PolicyEngine policy, Clock clock) {
+    ApprovalEngine(Journal journal, PolicyEngine policy, SigningKeys keys, Duration grantTtl, Clock clock) {
+        if (grantTtl.getSeconds() < 1) {
+            throw new IllegalArgumentException("grantTtlSeconds must be at least 1");
+        }
         this.journal = journal;
         this.policy = policy;
+        this.tokens = new GrantTokens(keys);
+        this.grantTtl = grantTtl;
         this.clock = clock;
         this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "countersign-deadlines");
@@ -171,6 +202,9 @@ public final class ApprovalEngine implements ApprovalService {
             written = append(state, EntryTypes.POLICY_DECIDED,
                     JournalCodec.decided(request.id(), decision, status, deadline, now));
             state.decide(decision, status, deadline, status.isTerminal() ? now : null);
+            if (status == RequestStatus.ALLOWED) {
+                written = issueGrant(state, now);
+            }
             view = state.view();
             live.put(request.id(), state);
         }
@@ -287,7 +321,8 @@ public final class ApprovalEngine implements ApprovalService {
             if (Quorum.denials(state.votes()) >= route.denialsToReject()) {
                 written = close(state, RequestStatus.DENIED, "denied by " + reviewer.id(), now);
             } else if (Quorum.isMet(route, state.votes())) {
-                written = close(state, RequestStatus.APPROVED, "quorum reached", now);
+                close(state, RequestStatus.APPROVED, "quorum reached", now);
+                written = issueGrant(state, now);
             }
             RequestView view = state.view();
             return written.thenApply(entry -> {
@@ -356,6 +391,144 @@ public final class ApprovalEngine implements ApprovalService {
         }
     }
 
+    /** Issues the grant of an allowed or approved request. Must hold the state's monitor. */
+    private CompletableFuture<JournalEntry> issueGrant(RequestState state, Instant now) {
+        Instant issuedAt = now.truncatedTo(ChronoUnit.SECONDS);
+        List<String> approvers = state.votes().stream().filter(vote -> vote.verdict() == Verdict.APPROVE)
+                .map(Vote::reviewer).sorted().toList();
+        Grant grant = tokens.issue(UUID.randomUUID().toString(), state.request().id(), state.agent().id(),
+                state.request().digest(), approvers, issuedAt, issuedAt.plus(grantTtl));
+        state.issueGrant(grant);
+        return append(state, EntryTypes.GRANT_ISSUED, JournalCodec.grantIssued(grant));
+    }
+
+    @Override
+    public CompletionStage<GrantResult> consume(Agent agent, String token, ActionSubmission presented) {
+        GrantTokens.Claims claims;
+        try {
+            claims = tokens.verify(token);
+        } catch (GrantTokens.InvalidGrantException e) {
+            return refused(GrantRefusal.INVALID_GRANT, e.getMessage());
+        }
+        Grant grant = find(claims.requestId()).map(RequestView::grant)
+                .filter(issued -> issued.id().equals(claims.grantId())).orElse(null);
+        if (grant == null) {
+            return refused(GrantRefusal.UNKNOWN_GRANT, "no grant " + claims.grantId() + " was issued for request "
+                    + claims.requestId());
+        }
+        String presentedDigest = ActionDigest.of(new Action(presented.action(), presented.resource(),
+                presented.parameters(), presented.environment(), agent.id(), presented.onBehalfOf()));
+        Instant now = clock.instant();
+        if (!grant.agent().equals(agent.id())) {
+            return refuseGrant(grant, GrantRefusal.NOT_YOURS, "the grant was issued to agent " + grant.agent(),
+                    presentedDigest, agent, now);
+        }
+        if (!grant.digest().equals(presentedDigest)) {
+            return refuseGrant(grant, GrantRefusal.ACTION_MISMATCH, "the action presented has digest "
+                    + presentedDigest + " but the grant is bound to " + grant.digest()
+                    + ": it is not the action that was approved", presentedDigest, agent, now);
+        }
+        if (now.isAfter(grant.expiresAt())) {
+            return refuseGrant(grant, GrantRefusal.EXPIRED, "the grant expired at " + grant.expiresAt(),
+                    presentedDigest, agent, now);
+        }
+        String requestId = grant.requestId();
+        if (!consuming.add(requestId)) {
+            return refuseGrant(grant, GrantRefusal.ALREADY_CONSUMED, "another call is consuming this grant",
+                    presentedDigest, agent, now);
+        }
+        Instant consumedAt = find(requestId).map(RequestView::grantConsumedAt).orElse(null);
+        if (consumedAt != null) {
+            consuming.remove(requestId);
+            return refuseGrant(grant, GrantRefusal.ALREADY_CONSUMED, "the grant was consumed at " + consumedAt,
+                    presentedDigest, agent, now);
+        }
+        CompletableFuture<GrantResult> result = journal.append(EntryTypes.GRANT_CONSUMED,
+                        JournalCodec.grantConsumed(grant, agent.id(), now))
+                .thenApply(entry -> new GrantResult.Done(recordGrantEntry(requestId, entry)));
+        return result.whenComplete((done, failure) -> consuming.remove(requestId));
+    }
+
+    @Override
+    public CompletionStage<GrantResult> reportExecution(Agent agent, String requestId, ExecutionReport report) {
+        RequestView view = find(requestId).orElse(null);
+        if (view == null || view.grant() == null) {
+            return refused(view == null ? GrantRefusal.UNKNOWN_GRANT : GrantRefusal.NOT_CONSUMED,
+                    "request " + requestId + (view == null ? " does not exist" : " has no grant"));
+        }
+        Grant grant = view.grant();
+        if (!grant.agent().equals(agent.id())) {
+            return refused(GrantRefusal.NOT_YOURS, "the grant was issued to agent " + grant.agent());
+        }
+        if (view.grantConsumedAt() == null) {
+            return refused(GrantRefusal.NOT_CONSUMED, "the grant of request " + requestId + " was never consumed:"
+                    + " consume it before running the action");
+        }
+        if (view.execution() != null || !reporting.add(requestId)) {
+            return refused(GrantRefusal.ALREADY_REPORTED, "the execution of request " + requestId
+                    + " was already reported");
+        }
+        if (find(requestId).map(RequestView::execution).isPresent()) {
+            reporting.remove(requestId);
+            return refused(GrantRefusal.ALREADY_REPORTED, "the execution of request " + requestId
+                    + " was already reported");
+        }
+        CompletableFuture<GrantResult> result = journal.append(EntryTypes.EXECUTION_REPORTED,
+                        JournalCodec.executionReported(grant, agent.id(), new ExecutionReport(report.outcome(),
+                                report.resultDigest(), report.affected(), report.detail(), clock.instant())))
+                .thenApply(entry -> new GrantResult.Done(recordGrantEntry(requestId, entry)));
+        return result.whenComplete((done, failure) -> reporting.remove(requestId));
+    }
+
+    /** Journals a refused consumption of a genuine grant; nothing else changes. */
+    private CompletionStage<GrantResult> refuseGrant(Grant grant, GrantRefusal reason, String detail,
+                                                     String presentedDigest, Agent agent, Instant now) {
+        return journal.append(EntryTypes.GRANT_REFUSED, JournalCodec.grantRefused(grant, reason, detail,
+                        presentedDigest, agent.id(), now))
+                .thenApply(entry -> {
+                    recordGrantEntry(grant.requestId(), entry);
+                    return new GrantResult.Refused(reason, detail);
+                });
+    }
+
+    private static CompletionStage<GrantResult> refused(GrantRefusal reason, String detail) {
+        return CompletableFuture.completedFuture(new GrantResult.Refused(reason, detail));
+    }
+
+    /**
+     * Applies a durable entry about a request's grant, which usually arrives after the request was archived: then
+     * the entry joins the request's index and its cached view is dropped so the next read includes it.
+     */
+    private RequestView recordGrantEntry(String requestId, JournalEntry entry) {
+        RequestState state = live.get(requestId);
+        if (state != null) {
+            RequestView view = null;
+            synchronized (state) {
+                if (live.get(requestId) == state) {
+                    Projection.applyGrantEntry(state, entry);
+                    view = state.view();
+                }
+            }
+            if (view != null) {
+                publish(view);
+                return view;
+            }
+        }
+        archived.append(requestId, entry.seq());
+        recentlyClosed.remove(requestId);
+        return closedView(requestId);
+    }
+
+    @Override
+    public List<Long> journalSeqs(String requestId) {
+        RequestState state = live.get(requestId);
+        long[] seqs = state != null ? state.seqs() : archived.get(requestId);
+        if (seqs == null) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(seqs).boxed().toList();
+    }
+
     private void publish(RequestView view) {
         RequestView latest = committed.merge(view.id(), view,
                 (old, fresh) -> fresh.version() >= old.version() ? fresh : old);
@@ -382,10 +555,16 @@ public final class ApprovalEngine implements ApprovalService {
         if (state == null) {
             return;
         }
-        archived.put(closed.id(), state.seqs());
-        recentlyClosed.put(closed);
-        committed.remove(closed.id());
-        live.remove(closed.id());
+        // Under the monitor, so that a grant entry applied to the live state is never left out of the index.
+        synchronized (state) {
+            if (live.get(closed.id()) != state) {
+                return;
+            }
+            archived.put(closed.id(), state.seqs());
+            recentlyClosed.put(state.view());
+            committed.remove(closed.id());
+            live.remove(closed.id());
+        }
     }
 
     /**
@@ -396,6 +575,13 @@ public final class ApprovalEngine implements ApprovalService {
         long started = System.nanoTime();
         Map<String, RequestState> replaying = new HashMap<>();
         journal.replay(0, entry -> {
+            if (EntryTypes.followsClosing(entry.type())) {
+                String id = entry.data().path("request").asText();
+                if (!replaying.containsKey(id)) {
+                    archived.append(id, entry.seq());
+                    return;
+                }
+            }
             RequestState state = Projection.apply(entry, replaying);
             if (state != null && state.status() != null && state.status().isTerminal()) {
                 replaying.remove(state.request().id());

@@ -53,6 +53,18 @@ final class ClosedIndex {
         size++;
     }
 
+    /** Adds one more entry of a closed request (about its grant); false if the request is not closed. */
+    synchronized boolean append(String id, long seq) {
+        long[] seqs = get(id);
+        if (seqs == null) {
+            return false;
+        }
+        long[] longer = java.util.Arrays.copyOf(seqs, seqs.length + 1);
+        longer[seqs.length] = seq;
+        put(id, longer);
+        return true;
+    }
+
     /** The journal sequence numbers of a closed request's entries, or {@code null} if it is not closed. */
     synchronized long[] get(String id) {
         UUID uuid = parse(id);

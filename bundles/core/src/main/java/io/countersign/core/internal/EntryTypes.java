@@ -10,6 +10,16 @@ final class EntryTypes {
     static final String REQUEST_APPROVED = "request.approved";
     static final String REQUEST_DENIED = "request.denied";
     static final String REQUEST_EXPIRED = "request.expired";
+    static final String GRANT_ISSUED = "grant.issued";
+    static final String GRANT_CONSUMED = "grant.consumed";
+    static final String GRANT_REFUSED = "grant.refused";
+    static final String EXECUTION_REPORTED = "execution.reported";
+
+    /** Entries about a request that may follow its closing entry: they belong to its grant. */
+    static boolean followsClosing(String type) {
+        return type.equals(GRANT_ISSUED) || type.equals(GRANT_CONSUMED) || type.equals(GRANT_REFUSED)
+                || type.equals(EXECUTION_REPORTED);
+    }
 
     private EntryTypes() {
     }

@@ -8,6 +8,10 @@ import io.countersign.api.Action;
 import io.countersign.api.ActionRequest;
 import io.countersign.api.Agent;
 import io.countersign.api.Decision;
+import io.countersign.api.ExecutionOutcome;
+import io.countersign.api.ExecutionReport;
+import io.countersign.api.Grant;
+import io.countersign.api.GrantRefusal;
 import io.countersign.api.GroupQuorum;
 import io.countersign.api.Outcome;
 import io.countersign.api.RefusalReason;
@@ -108,6 +112,79 @@ final class JournalCodec {
         data.put("status", status.wireName());
         data.put("cause", cause);
         return data;
+    }
+
+    static ObjectNode grantIssued(Grant grant) {
+        ObjectNode data = JSON.objectNode();
+        data.put("request", grant.requestId());
+        data.put("grant", grant.id());
+        data.put("agent", grant.agent());
+        data.put("digest", grant.digest());
+        strings(data.putArray("approvers"), grant.approvers());
+        data.put("issuedAt", grant.issuedAt().toString());
+        data.put("expiresAt", grant.expiresAt().toString());
+        data.put("keyId", grant.keyId());
+        data.put("token", grant.token());
+        return data;
+    }
+
+    static Grant grant(JsonNode data) {
+        return new Grant(data.path("grant").asText(), data.path("request").asText(), data.path("agent").asText(),
+                data.path("digest").asText(), strings(data.path("approvers")),
+                Instant.parse(data.path("issuedAt").asText()), Instant.parse(data.path("expiresAt").asText()),
+                data.path("keyId").asText(), data.path("token").asText());
+    }
+
+    static ObjectNode grantConsumed(Grant grant, String by, Instant at) {
+        ObjectNode data = JSON.objectNode();
+        data.put("request", grant.requestId());
+        data.put("grant", grant.id());
+        data.put("digest", grant.digest());
+        data.put("by", by);
+        data.put("at", at.toString());
+        return data;
+    }
+
+    static ObjectNode grantRefused(Grant grant, GrantRefusal reason, String detail, String presentedDigest,
+                                   String by, Instant at) {
+        ObjectNode data = JSON.objectNode();
+        data.put("request", grant.requestId());
+        data.put("grant", grant.id());
+        data.put("reason", reason.code());
+        data.put("detail", detail);
+        data.put("presentedDigest", presentedDigest);
+        data.put("by", by);
+        data.put("at", at.toString());
+        return data;
+    }
+
+    static ObjectNode executionReported(Grant grant, String by, ExecutionReport report) {
+        ObjectNode data = JSON.objectNode();
+        data.put("request", grant.requestId());
+        data.put("grant", grant.id());
+        data.put("digest", grant.digest());
+        data.put("outcome", report.outcome().wireName());
+        data.put("by", by);
+        data.put("at", report.at().toString());
+        if (report.resultDigest() != null) {
+            data.put("resultDigest", report.resultDigest());
+        }
+        if (report.affected() != null) {
+            data.put("affected", report.affected());
+        }
+        if (report.detail() != null) {
+            data.put("detail", report.detail());
+        }
+        return data;
+    }
+
+    static ExecutionReport execution(JsonNode data) {
+        JsonNode resultDigest = data.get("resultDigest");
+        JsonNode affected = data.get("affected");
+        JsonNode detail = data.get("detail");
+        return new ExecutionReport(ExecutionOutcome.fromWire(data.path("outcome").asText()),
+                resultDigest == null ? null : resultDigest.asText(), affected == null ? null : affected.asLong(),
+                detail == null ? null : detail.asText(), at(data));
     }
 
     static ActionRequest request(JsonNode data) {

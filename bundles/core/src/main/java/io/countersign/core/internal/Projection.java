@@ -40,12 +40,32 @@ final class Projection {
                 state.close(JournalCodec.status(data), JournalCodec.at(data));
             }
             default -> {
-                // Refused reviews change no request; other bundles' entry types are theirs to project.
-                return null;
+                if (!EntryTypes.followsClosing(entry.type())) {
+                    // Refused reviews change no request; other bundles' entry types are theirs to project.
+                    return null;
+                }
+                state = existing(data.path("request").asText(), entry, states);
+                applyGrantEntry(state, entry);
+                return state;
             }
         }
         state.recordSeq(entry.seq());
         return state;
+    }
+
+    /** Applies an entry about the request's grant, which may come after the request closed. */
+    static void applyGrantEntry(RequestState state, JournalEntry entry) {
+        var data = entry.data();
+        switch (entry.type()) {
+            case EntryTypes.GRANT_ISSUED -> state.issueGrant(JournalCodec.grant(data));
+            case EntryTypes.GRANT_CONSUMED -> state.consumeGrant(JournalCodec.at(data));
+            case EntryTypes.EXECUTION_REPORTED -> state.reportExecution(JournalCodec.execution(data));
+            case EntryTypes.GRANT_REFUSED -> {
+                // changes nothing; remembered so that the request's evidence shows the attempt
+            }
+            default -> throw new IllegalArgumentException("not a grant entry: " + entry.type());
+        }
+        state.recordSeq(entry.seq());
     }
 
     private static RequestState existing(String id, JournalEntry entry, Map<String, RequestState> states) {

@@ -25,4 +25,8 @@ final class RecentViews {
     synchronized void put(RequestView view) {
         views.put(view.id(), view);
     }
+
+    synchronized void remove(String id) {
+        views.remove(id);
+    }
 }

@@ -3,6 +3,8 @@ package io.countersign.core.internal;
 import io.countersign.api.ActionRequest;
 import io.countersign.api.Agent;
 import io.countersign.api.Decision;
+import io.countersign.api.ExecutionReport;
+import io.countersign.api.Grant;
 import io.countersign.api.RequestStatus;
 import io.countersign.api.RequestView;
 import io.countersign.api.Vote;
@@ -24,6 +26,9 @@ final class RequestState {
     private Instant deadline;
     private Instant decidedAt;
     private long version;
+    private Grant grant;
+    private Instant grantConsumedAt;
+    private ExecutionReport execution;
     private long[] seqs = new long[4];
     private int seqCount;
 
@@ -48,6 +53,21 @@ final class RequestState {
     void close(RequestStatus terminal, Instant at) {
         status = terminal;
         decidedAt = at;
+        version++;
+    }
+
+    void issueGrant(Grant issued) {
+        grant = issued;
+        version++;
+    }
+
+    void consumeGrant(Instant at) {
+        grantConsumedAt = at;
+        version++;
+    }
+
+    void reportExecution(ExecutionReport report) {
+        execution = report;
         version++;
     }
 
@@ -88,6 +108,7 @@ final class RequestState {
     }
 
     RequestView view() {
-        return new RequestView(request, agent, decision, status, votes, deadline, decidedAt, version);
+        return new RequestView(request, agent, decision, status, votes, deadline, decidedAt, version, grant,
+                grantConsumedAt, execution);
     }
 }

@@ -60,10 +60,12 @@ class ApprovalEngineTest {
         try (EngineFixture fixture = new EngineFixture(dir, request -> allow())) {
             Submission submission = submit(fixture, "db.query", null);
             assertEquals(RequestStatus.ALLOWED, submission.view().status());
-            assertEquals(List.of("request.received", "policy.decided"), types(fixture));
+            assertEquals(List.of("request.received", "policy.decided", "grant.issued"), types(fixture));
             JournalEntry decided = fixture.journal().read(1, 1).get(0);
             assertEquals(submission.view().id(), decided.data().path("request").asText());
             assertEquals("allowed", decided.data().path("status").asText());
+            assertEquals(submission.view().grant().id(), fixture.journal().read(2, 1).get(0).data().path("grant")
+                    .asText(), "the answer carries the grant that was journaled");
         }
     }
 
@@ -90,7 +92,7 @@ class ApprovalEngineTest {
             ExecutionException e = assertThrows(ExecutionException.class, () -> submit(fixture, "db.write", "retry-1"));
             assertEquals(RequestRejectedException.Reason.IDEMPOTENCY_KEY_REUSED,
                     ((RequestRejectedException) e.getCause()).reason());
-            assertEquals(2, fixture.journal().size());
+            assertEquals(3, fixture.journal().size(), "one request, its decision and its grant");
 
             fixture.restart();
             assertEquals(first.view().id(), submit(fixture, "db.query", "retry-1").view().id(),
@@ -112,7 +114,7 @@ class ApprovalEngineTest {
                     ids.add(result.get().view().id());
                 }
                 assertEquals(1, ids.size());
-                assertEquals(2, fixture.journal().size());
+                assertEquals(3, fixture.journal().size(), "one request, its decision and its grant");
             } finally {
                 pool.shutdownNow();
             }

@@ -10,6 +10,7 @@ import io.countersign.api.Outcome;
 import io.countersign.api.PolicyEngine;
 import io.countersign.api.ReviewRoute;
 import io.countersign.journal.internal.FileJournal;
+import io.countersign.signing.internal.KeyRing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,9 @@ final class EngineFixture implements AutoCloseable {
     private FileJournal journal;
     private ApprovalEngine engine;
     private final PolicyEngine policy;
+    private io.countersign.api.SigningKeys keys;
+    private Duration grantTtl = Duration.ofSeconds(ApprovalEngine.DEFAULT_GRANT_TTL_SECONDS);
+    private java.time.Clock clock = java.time.Clock.systemUTC();
 
     EngineFixture(Path dir, Function<ActionRequest, Decision> decide) {
         this.dir = dir;
@@ -54,11 +58,29 @@ final class EngineFixture implements AutoCloseable {
 
     void start() {
         try {
-            journal = FileJournal.open(dir, 1 << 20);
+            journal = FileJournal.open(dir.resolve("journal"), 1 << 20);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        engine = new ApprovalEngine(journal, policy, java.time.Clock.systemUTC());
+        engine = new ApprovalEngine(journal, policy, keys(), grantTtl, clock);
+    }
+
+    io.countersign.api.SigningKeys keys() {
+        if (keys == null) {
+            try {
+                keys = KeyRing.open(dir.resolve("keys"), "test.example/log");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return keys;
+    }
+
+    /** Restarts the engine with grants that live this long and this clock. */
+    void restartWith(Duration grantTtl, java.time.Clock clock) {
+        this.grantTtl = grantTtl;
+        this.clock = clock;
+        restart();
     }
 
     /** Closes the engine and the journal and opens both again on the same directory, replaying everything. */

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.Agent;
 import io.countersign.api.ApprovalService;
 import io.countersign.api.Directory;
+import io.countersign.api.GrantResult;
 import io.countersign.api.Journal;
-import io.countersign.api.JournalEntry;
 import io.countersign.api.PolicyEngine;
 import io.countersign.api.RefusalReason;
 import io.countersign.api.RequestRejectedException;
@@ -21,7 +21,6 @@ import io.countersign.http.Exchanges;
 import io.countersign.http.HttpRoute;
 import io.countersign.http.Problem;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +31,6 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -59,9 +57,6 @@ public final class RestApi implements HttpRoute {
 
         @AttributeDefinition(description = "Longest long-poll (?wait=) in seconds")
         int maxWaitSeconds() default 60;
-
-        @AttributeDefinition(description = "Most ledger entries one page may return")
-        int maxLedgerPage() default 1000;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
@@ -73,7 +68,6 @@ public final class RestApi implements HttpRoute {
     private final PolicyEngine policy;
     private final int maxBodyBytes;
     private final Duration maxWait;
-    private final int maxLedgerPage;
 
     @Activate
     public RestApi(@Reference ApprovalService approvals, @Reference Directory directory, @Reference Journal journal,
@@ -84,7 +78,6 @@ public final class RestApi implements HttpRoute {
         this.policy = policy;
         this.maxBodyBytes = config.maxBodyBytes();
         this.maxWait = Duration.ofSeconds(config.maxWaitSeconds());
-        this.maxLedgerPage = config.maxLedgerPage();
     }
 
     @Override
@@ -100,16 +93,20 @@ public final class RestApi implements HttpRoute {
             return method.equals("GET") ? show(path[2], request, response, callback)
                     : notAllowed(response, callback, "GET");
         }
+        if (path.length == 4 && path[1].equals("actions") && path[3].equals("execution")) {
+            return method.equals("POST") ? execution(path[2], request, response, callback)
+                    : notAllowed(response, callback, "POST");
+        }
+        if (path.length == 3 && path[1].equals("grants") && path[2].equals("consume")) {
+            return method.equals("POST") ? consume(request, response, callback)
+                    : notAllowed(response, callback, "POST");
+        }
         if (path.length == 4 && path[1].equals("actions") && path[3].equals("reviews")) {
             return method.equals("POST") ? review(path[2], request, response, callback)
                     : notAllowed(response, callback, "POST");
         }
         if (path.length == 3 && path[1].equals("reviews") && path[2].equals("pending")) {
             return method.equals("GET") ? pending(request, response, callback)
-                    : notAllowed(response, callback, "GET");
-        }
-        if (path.length == 3 && path[1].equals("ledger") && path[2].equals("entries")) {
-            return method.equals("GET") ? ledger(request, response, callback)
                     : notAllowed(response, callback, "GET");
         }
         if (path.length == 2 && path[1].equals("health")) {
@@ -136,7 +133,7 @@ public final class RestApi implements HttpRoute {
             var submission = SubmissionParser.action(body);
             return approvals.submit(agent.get(), submission, idempotencyKey).thenAccept(result ->
                     Exchanges.json(response, callback, result.replayed() ? 200 : 201,
-                            Views.request(result.view()), Map.of("Location", "/v1/actions/" + result.view().id())));
+                            Views.requestForAgent(result.view()), Map.of("Location", "/v1/actions/" + result.view().id())));
         });
         return true;
     }
@@ -153,9 +150,11 @@ public final class RestApi implements HttpRoute {
         if (view.isEmpty()) {
             return fail(response, callback, Problem.notFound("no action request " + id + " is visible to you"));
         }
+        java.util.function.Function<RequestView, ObjectNode> render =
+                agent.isPresent() ? Views::requestForAgent : Views::request;
         String wait = Request.extractQueryParameters(request).getValue("wait");
         if (wait == null || view.get().status().isTerminal()) {
-            Exchanges.json(response, callback, 200, Views.request(view.get()));
+            Exchanges.json(response, callback, 200, render.apply(view.get()));
             return true;
         }
         Duration waitFor;
@@ -169,7 +168,7 @@ public final class RestApi implements HttpRoute {
                     if (failure != null) {
                         answerFailure(response, callback, failure);
                     } else {
-                        Exchanges.json(response, callback, 200, Views.request(latest));
+                        Exchanges.json(response, callback, 200, render.apply(latest));
                     }
                 });
         return true;
@@ -210,6 +209,57 @@ public final class RestApi implements HttpRoute {
         return true;
     }
 
+    private boolean consume(Request request, Response response, Callback callback) {
+        Optional<Agent> agent = bearer(request).flatMap(directory::agentByKey);
+        if (agent.isEmpty()) {
+            return unauthorized(response, callback, "the agent's API key is required: Authorization: Bearer <key>");
+        }
+        readJson(request, response, callback, body -> {
+            var consumption = SubmissionParser.consumption(body);
+            return approvals.consume(agent.get(), consumption.token(), consumption.action())
+                    .thenAccept(result -> answerGrant(response, callback, result));
+        });
+        return true;
+    }
+
+    private boolean execution(String id, Request request, Response response, Callback callback) {
+        Optional<Agent> agent = bearer(request).flatMap(directory::agentByKey);
+        if (agent.isEmpty()) {
+            return unauthorized(response, callback, "the agent's API key is required: Authorization: Bearer <key>");
+        }
+        readJson(request, response, callback, body -> {
+            var report = SubmissionParser.execution(body);
+            return approvals.reportExecution(agent.get(), id, report)
+                    .thenAccept(result -> answerGrant(response, callback, result));
+        });
+        return true;
+    }
+
+    private static void answerGrant(Response response, Callback callback, GrantResult result) {
+        if (result instanceof GrantResult.Done done) {
+            Exchanges.json(response, callback, 200, Views.request(done.view()));
+            return;
+        }
+        GrantResult.Refused refused = (GrantResult.Refused) result;
+        int status = switch (refused.reason()) {
+            case INVALID_GRANT -> 400;
+            case UNKNOWN_GRANT -> 404;
+            case NOT_YOURS, ACTION_MISMATCH -> 403;
+            case EXPIRED -> 410;
+            case ALREADY_CONSUMED, NOT_CONSUMED, ALREADY_REPORTED -> 409;
+        };
+        Exchanges.problem(response, callback, new Problem(status, refused.reason().code(), switch (refused.reason()) {
+            case INVALID_GRANT -> "Not a grant of this log";
+            case UNKNOWN_GRANT -> "No such grant";
+            case NOT_YOURS -> "Not your grant";
+            case ACTION_MISMATCH -> "The action is not the approved one";
+            case EXPIRED -> "The grant has expired";
+            case ALREADY_CONSUMED -> "The grant was already used";
+            case NOT_CONSUMED -> "The grant was never consumed";
+            case ALREADY_REPORTED -> "The execution was already reported";
+        }, refused.detail()));
+    }
+
     private static Problem refusal(ReviewResult.Refused refused) {
         RefusalReason reason = refused.reason();
         return Problem.forbidden(reason.code(), refused.detail());
@@ -228,43 +278,6 @@ public final class RestApi implements HttpRoute {
         }
         Exchanges.json(response, callback, 200, body);
         return true;
-    }
-
-    private boolean ledger(Request request, Response response, Callback callback) {
-        if (bearer(request).flatMap(directory::reviewerByToken).isEmpty()) {
-            return unauthorized(response, callback, "a reviewer token is required to read the ledger");
-        }
-        Fields query = Request.extractQueryParameters(request);
-        long from;
-        int limit;
-        try {
-            from = nonNegative(query.getValue("from"), 0, "from");
-            limit = (int) Math.min(maxLedgerPage, nonNegative(query.getValue("limit"), 100, "limit"));
-        } catch (SubmissionParser.InvalidInput e) {
-            return fail(response, callback, Problem.badRequest("invalid-parameter", e.getMessage()));
-        }
-        List<JournalEntry> entries = journal.read(from, limit);
-        ObjectNode body = JSON.objectNode();
-        body.put("size", journal.size());
-        ArrayNode array = body.putArray("entries");
-        entries.forEach(entry -> array.add(Views.entry(entry)));
-        Exchanges.json(response, callback, 200, body);
-        return true;
-    }
-
-    private static long nonNegative(String value, long fallback, String name) throws SubmissionParser.InvalidInput {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            long parsed = Long.parseLong(value);
-            if (parsed >= 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new SubmissionParser.InvalidInput("'" + name + "' must be a non-negative integer");
     }
 
     /** A step that turns a parsed body into the answer it will write. */
@@ -354,23 +367,16 @@ public final class RestApi implements HttpRoute {
     }
 
     private static Optional<String> bearer(Request request) {
-        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.empty();
-        }
-        String token = header.substring(7).trim();
-        return token.isEmpty() ? Optional.empty() : Optional.of(token);
+        return Exchanges.bearer(request);
     }
 
     private static boolean unauthorized(Response response, Callback callback, String detail) {
-        Exchanges.problem(response, callback, Problem.unauthorized(detail),
-                Map.of("WWW-Authenticate", "Bearer realm=\"countersign\""));
+        Exchanges.unauthorized(response, callback, detail);
         return true;
     }
 
     private static boolean notAllowed(Response response, Callback callback, String allowed) {
-        Exchanges.problem(response, callback, Problem.methodNotAllowed("use " + allowed + " here"),
-                Map.of("Allow", allowed));
+        Exchanges.methodNotAllowed(response, callback, allowed);
         return true;
     }
 

@@ -3,6 +3,8 @@ package io.countersign.intake.rest.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.countersign.api.ActionSubmission;
+import io.countersign.api.ExecutionOutcome;
+import io.countersign.api.ExecutionReport;
 import io.countersign.api.Verdict;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,6 +19,9 @@ final class SubmissionParser {
     private static final Set<String> ACTION_FIELDS =
             Set.of("action", "resource", "parameters", "justification", "environment", "onBehalfOf");
     private static final Set<String> REVIEW_FIELDS = Set.of("verdict", "comment");
+    private static final Set<String> CONSUME_FIELDS = Set.of("grant", "action");
+    private static final Set<String> EXECUTION_FIELDS = Set.of("outcome", "resultDigest", "affected", "detail");
+    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern ACTION_NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
     private static final int MAX_ACTION = 128;
     private static final int MAX_RESOURCE = 1024;
@@ -36,13 +41,72 @@ final class SubmissionParser {
     }
 
     static ActionSubmission action(JsonNode body) throws InvalidInput {
+        return action(body, "", true);
+    }
+
+    /** The action an enforcement point is about to run; its justification is not part of the digest. */
+    record Consumption(String token, ActionSubmission action) {
+    }
+
+    static Consumption consumption(JsonNode body) throws InvalidInput {
+        onlyKnownFields(body, CONSUME_FIELDS);
+        String token = requiredString(body, "grant", 8192);
+        JsonNode action = body.get("action");
+        if (action == null || !action.isObject()) {
+            throw new InvalidInput("'/action' is required: the action about to run, as it was submitted");
+        }
+        return new Consumption(token, action(action, "/action", false));
+    }
+
+    static ExecutionReport execution(JsonNode body) throws InvalidInput {
+        onlyKnownFields(body, EXECUTION_FIELDS);
+        ExecutionOutcome outcome;
+        try {
+            outcome = ExecutionOutcome.fromWire(requiredString(body, "outcome", 16));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput("'/outcome' must be \"success\" or \"failure\"");
+        }
+        String resultDigest = optionalString(body, "resultDigest", 71);
+        if (resultDigest != null && !DIGEST.matcher(resultDigest).matches()) {
+            throw new InvalidInput("'/resultDigest' must be sha256: and 64 lower-case hex digits");
+        }
+        JsonNode affected = body.get("affected");
+        Long count = null;
+        if (affected != null && !affected.isNull()) {
+            if (!affected.canConvertToExactIntegral() || !affected.canConvertToLong() || affected.longValue() < 0) {
+                throw new InvalidInput("'/affected' must be a non-negative integer");
+            }
+            count = affected.longValue();
+        }
+        return new ExecutionReport(outcome, resultDigest, count, optionalString(body, "detail", MAX_TEXT), null);
+    }
+
+    private static String optionalString(JsonNode body, String field, int maxLength) throws InvalidInput {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        return requiredString(body, field, maxLength);
+    }
+
+    private static ActionSubmission action(JsonNode body, String at, boolean justificationRequired)
+            throws InvalidInput {
+        try {
+            return parseAction(body, justificationRequired);
+        } catch (InvalidInput e) {
+            throw at.isEmpty() ? e : new InvalidInput(e.getMessage().replace("'/", "'" + at + "/"));
+        }
+    }
+
+    private static ActionSubmission parseAction(JsonNode body, boolean justificationRequired) throws InvalidInput {
         onlyKnownFields(body, ACTION_FIELDS);
         String action = requiredString(body, "action", MAX_ACTION);
         if (!ACTION_NAME.matcher(action).matches()) {
             throw new InvalidInput("'/action' must be dot-separated lower-case words such as 'data.export'");
         }
         String resource = requiredString(body, "resource", MAX_RESOURCE);
-        String justification = requiredString(body, "justification", MAX_TEXT);
+        String justification = justificationRequired ? requiredString(body, "justification", MAX_TEXT)
+                : java.util.Objects.requireNonNullElse(optionalString(body, "justification", MAX_TEXT), "");
         String environment = requiredString(body, "environment", 32);
         if (!ENVIRONMENTS.contains(environment)) {
             throw new InvalidInput("'/environment' must be one of production, staging, development");

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.Action;
 import io.countersign.api.Decision;
+import io.countersign.api.ExecutionReport;
+import io.countersign.api.Grant;
 import io.countersign.api.GroupQuorum;
-import io.countersign.api.JournalEntry;
 import io.countersign.api.RequestView;
 import io.countersign.api.Vote;
 import java.util.Locale;
@@ -17,6 +18,15 @@ final class Views {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private Views() {
+    }
+
+    /** A request as its own agent sees it: with the grant token, which only that agent may present. */
+    static ObjectNode requestForAgent(RequestView view) {
+        ObjectNode json = request(view);
+        if (view.grant() != null) {
+            ((ObjectNode) json.get("grant")).put("token", view.grant().token());
+        }
+        return json;
     }
 
     static ObjectNode request(RequestView view) {
@@ -51,7 +61,44 @@ final class Views {
         if (view.decidedAt() != null) {
             json.put("decidedAt", view.decidedAt().toString());
         }
+        if (view.grant() != null) {
+            json.set("grant", grant(view));
+        }
+        if (view.execution() != null) {
+            json.set("execution", execution(view.execution()));
+        }
         json.put("version", view.version());
+        return json;
+    }
+
+    private static ObjectNode grant(RequestView view) {
+        Grant grant = view.grant();
+        ObjectNode json = JSON.objectNode();
+        json.put("id", grant.id());
+        json.put("digest", grant.digest());
+        grant.approvers().forEach(json.putArray("approvers")::add);
+        json.put("issuedAt", grant.issuedAt().toString());
+        json.put("expiresAt", grant.expiresAt().toString());
+        json.put("keyId", grant.keyId());
+        if (view.grantConsumedAt() != null) {
+            json.put("consumedAt", view.grantConsumedAt().toString());
+        }
+        return json;
+    }
+
+    private static ObjectNode execution(ExecutionReport report) {
+        ObjectNode json = JSON.objectNode();
+        json.put("outcome", report.outcome().wireName());
+        if (report.resultDigest() != null) {
+            json.put("resultDigest", report.resultDigest());
+        }
+        if (report.affected() != null) {
+            json.put("affected", report.affected());
+        }
+        if (report.detail() != null) {
+            json.put("detail", report.detail());
+        }
+        json.put("at", report.at().toString());
         return json;
     }
 
@@ -70,17 +117,6 @@ final class Views {
             route.put("timeout", decision.route().timeout().toString());
             route.put("denialsToReject", decision.route().denialsToReject());
         }
-        return json;
-    }
-
-    static ObjectNode entry(JournalEntry entry) {
-        ObjectNode json = JSON.objectNode();
-        json.put("seq", entry.seq());
-        json.put("time", entry.time().toString());
-        json.put("type", entry.type());
-        json.set("data", entry.data());
-        json.put("prev", entry.prevHash());
-        json.put("hash", entry.hash());
         return json;
     }
 }
