@@ -37,6 +37,13 @@ final class Api {
         return send(request.build());
     }
 
+    /** A GET whose answer is binary, such as an evidence bundle. */
+    HttpResponse<byte[]> download(String path, String token) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(90)).GET()
+                .header("Authorization", "Bearer " + token).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     Answer post(String path, String token, String json) throws IOException, InterruptedException {
         return post(path, token, "application/json", json, null);
     }

@@ -6,6 +6,8 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +30,11 @@ public class CrashRecoveryIT {
     record Acknowledged(String id, String status) {
     }
 
+    /** What the client last saw signed before a kill. */
+    static final class LastCheckpoint {
+        volatile JsonNode seen;
+    }
+
     @Test
     public void everyAcknowledgedRequestAndVoteSurvivesKill9() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "crash-");
@@ -38,11 +45,14 @@ public class CrashRecoveryIT {
 
             Map<String, Acknowledged> requests = new ConcurrentHashMap<>();
             Set<String> votedByBob = ConcurrentHashMap.newKeySet();
+            Set<String> consumedGrants = ConcurrentHashMap.newKeySet();
+            List<JsonNode> signedBeforeKills = new ArrayList<>();
             for (int round = 1; round <= 3; round++) {
                 if (round > 1) {
                     distribution.start();
                 }
-                loadThenKill(distribution, credentials, requests, votedByBob, 1200 * round);
+                signedBeforeKills.add(loadThenKill(distribution, credentials, requests, votedByBob, consumedGrants,
+                        1200 * round));
             }
             assertTrue("the load reached the server before the kills: " + requests.size(), requests.size() >= 300);
             assertTrue("votes reached the server before the kills: " + votedByBob.size(), votedByBob.size() >= 30);
@@ -64,16 +74,46 @@ public class CrashRecoveryIT {
                 }
                 assertTrue("bob's acknowledged vote on " + id + " is back", found);
             }
+            for (String consumed : consumedGrants) {
+                Api.Answer again = api.post("/v1/grants/consume", credentials.agentKey(AGENT), consumed);
+                assertEquals("an acknowledged consumption is back: " + again.raw(), 409, again.status());
+            }
             long entries = LedgerChain.verify(api, auditor);
             assertTrue(entries >= requests.size() * 2L);
-            System.out.printf("acknowledged across three kills: %d requests, %d votes; journal verified: %d entries%n",
-                    requests.size(), votedByBob.size(), entries);
+            for (JsonNode checkpoint : signedBeforeKills) {
+                assertNewerCheckpointsAreConsistentWith(checkpoint, api, auditor, dir);
+            }
+            System.out.printf("acknowledged across three kills: %d requests, %d votes, %d grant consumptions;"
+                    + " journal verified: %d entries; checkpoints before each kill consistent with the log after%n",
+                    requests.size(), votedByBob.size(), consumedGrants.size(), entries);
         }
     }
 
-    /** Drives requests and votes from 8 threads until {@code target} are acknowledged, then kills the server. */
-    private static void loadThenKill(Distribution distribution, Credentials credentials, Map<String, Acknowledged> requests,
-                                     Set<String> votedByBob, int target) throws Exception {
+    /**
+     * The whole log exported after the restarts verifies, offline, against a checkpoint signed before a kill: the log
+     * after the crash extends the one signed before it.
+     */
+    private static void assertNewerCheckpointsAreConsistentWith(JsonNode before, Api api, String auditor, Path dir)
+            throws Exception {
+        assertTrue("a checkpoint was seen before the kill", before != null);
+        JsonNode after = api.get("/v1/ledger/checkpoint", null).body();
+        assertTrue(after.path("size").asLong() >= before.path("size").asLong());
+        java.net.http.HttpResponse<byte[]> bundle = api.download("/v1/evidence?from=2000-01-01T00:00:00Z&to="
+                + java.time.Instant.now() + "&trustedSize=" + before.path("size").asLong(), auditor);
+        assertEquals(200, bundle.statusCode());
+        Path file = Files.write(Files.createTempFile(dir, "whole-log", ".zip"), bundle.body());
+        Path trusted = Files.writeString(Files.createTempFile(dir, "trusted", ".txt"), before.path("note").asText());
+        Verifier.Outcome outcome = Verifier.run(file, "--trusted-checkpoint", trusted.toString());
+        assertEquals(outcome.output(), 0, outcome.exitCode());
+    }
+
+    /**
+     * Drives requests, votes and grant consumptions from 8 threads until {@code target} requests are acknowledged,
+     * then kills the server; returns the newest checkpoint seen before the kill.
+     */
+    private static JsonNode loadThenKill(Distribution distribution, Credentials credentials,
+                                         Map<String, Acknowledged> requests, Set<String> votedByBob,
+                                         Set<String> consumedGrants, int target) throws Exception {
         Api api = distribution.api();
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService load = Executors.newFixedThreadPool(8);
@@ -81,7 +121,7 @@ public class CrashRecoveryIT {
             load.submit(() -> {
                 while (running.get()) {
                     try {
-                        drive(api, credentials, requests, votedByBob);
+                        drive(api, credentials, requests, votedByBob, consumedGrants);
                     } catch (Exception e) {
                         // The server is being killed: unanswered requests are not acknowledged.
                     }
@@ -89,8 +129,13 @@ public class CrashRecoveryIT {
                 return null;
             });
         }
+        JsonNode checkpoint = null;
         long started = System.nanoTime();
         while (requests.size() < target && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60)) {
+            Api.Answer latest = api.get("/v1/ledger/checkpoint", null);
+            if (latest.status() == 200) {
+                checkpoint = latest.body();
+            }
             Thread.sleep(20);
         }
         Thread.sleep(ThreadLocalRandom.current().nextInt(200));
@@ -98,10 +143,11 @@ public class CrashRecoveryIT {
         running.set(false);
         load.shutdown();
         assertTrue(load.awaitTermination(60, TimeUnit.SECONDS));
+        return checkpoint;
     }
 
     private static void drive(Api api, Credentials credentials, Map<String, Acknowledged> requests,
-                              Set<String> votedByBob) throws Exception {
+                              Set<String> votedByBob, Set<String> consumedGrants) throws Exception {
         boolean export = ThreadLocalRandom.current().nextInt(3) == 0;
         String body = export
                 ? Api.action("data.export", "warehouse.customers", "production",
@@ -113,6 +159,13 @@ public class CrashRecoveryIT {
         }
         String id = answer.text("id");
         requests.put(id, new Acknowledged(id, answer.text("status")));
+        if (!export && ThreadLocalRandom.current().nextBoolean()) {
+            String consume = "{\"grant\":\"" + answer.body().path("grant").path("token").asText() + "\",\"action\":"
+                    + body + "}";
+            if (api.post("/v1/grants/consume", credentials.agentKey(AGENT), consume).status() == 200) {
+                consumedGrants.add(consume);
+            }
+        }
         if (export) {
             Api.Answer vote = api.post("/v1/actions/" + id + "/reviews", credentials.reviewerToken("bob"),
                     "{\"verdict\":\"approve\"}");

@@ -1,0 +1,150 @@
+package io.countersign.ledger.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.countersign.api.Checkpoint;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointerTest {
+
+    private static final Duration LONG = Duration.ofHours(1);
+
+    @TempDir
+    Path dir;
+
+    private Checkpointer open(LedgerFixture fixture, Duration interval, long maxEntries) throws Exception {
+        return Checkpointer.open(fixture.journal, fixture.keys, dir.resolve("ledger"), interval, maxEntries);
+    }
+
+    @Test
+    void theCheckpointIsASignedNoteOverTheTreeOfEveryDurableEntry() throws Exception {
+        try (LedgerFixture fixture = new LedgerFixture(dir)) {
+            fixture.append(5, "r1");
+            try (Checkpointer checkpointer = open(fixture, LONG, 1_000_000)) {
+                Checkpoint checkpoint = checkpointer.latest().orElseThrow();
+                assertEquals(5, checkpoint.size(), "the start signs what the journal holds");
+                assertArrayEquals(fixture.journal.root(5), checkpoint.root());
+                String[] lines = checkpoint.note().split("\n", -1);
+                assertEquals("test.example/ledger", lines[0]);
+                assertEquals("5", lines[1]);
+                assertEquals(Base64.getEncoder().encodeToString(checkpoint.root()), lines[2]);
+                assertEquals("time " + checkpoint.time(), lines[3]);
+                assertEquals("", lines[4]);
+                assertTrue(lines[5].startsWith("\u2014 test.example/ledger "), lines[5]);
+                assertEquals(checkpoint.keyId(), fixture.keys.current().keyId());
+                assertTrue(fixture.keys.verify(checkpoint.keyId(), CheckpointNote.signedBytes(checkpoint),
+                        CheckpointNote.signatureOf(checkpoint)));
+                assertEquals(checkpoint.note(), CheckpointNote.parse(checkpoint.note()).note());
+            }
+        }
+    }
+
+    @Test
+    void aCheckpointFollowsWithinTheIntervalOrAfterMaxEntries() throws Exception {
+        try (LedgerFixture fixture = new LedgerFixture(dir)) {
+            try (Checkpointer byTime = open(fixture, Duration.ofMillis(50), 1_000_000)) {
+                fixture.append(3, "r1");
+                awaitSize(byTime, 3);
+            }
+            try (Checkpointer byCount = open(fixture, LONG, 10)) {
+                fixture.append(10, "r2");
+                awaitSize(byCount, 13);
+                fixture.append(4, "r3");
+                Thread.sleep(200);
+                assertEquals(13, byCount.latest().orElseThrow().size(), "fewer than maxEntries wait for the interval");
+            }
+        }
+    }
+
+    private static void awaitSize(Checkpointer checkpointer, long size) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (checkpointer.latest().map(Checkpoint::size).orElse(-1L) < size) {
+            assertTrue(System.nanoTime() < deadline, "no checkpoint of " + size + " entries within 10 s");
+            Thread.sleep(5);
+        }
+        assertEquals(size, checkpointer.latest().orElseThrow().size());
+    }
+
+    @Test
+    void coveringFindsTheOldestCheckpointContainingAnEntry() throws Exception {
+        try (LedgerFixture fixture = new LedgerFixture(dir);
+             Checkpointer checkpointer = open(fixture, LONG, 1_000_000)) {
+            fixture.append(4, "r1");
+            Checkpoint four = checkpointer.signNow();
+            fixture.append(6, "r2");
+            Checkpoint ten = checkpointer.signNow();
+            assertEquals(4, checkpointer.covering(0).orElseThrow().size());
+            assertEquals(4, checkpointer.covering(3).orElseThrow().size());
+            assertEquals(10, checkpointer.covering(4).orElseThrow().size());
+            assertTrue(checkpointer.covering(10).isEmpty());
+            assertEquals(four.note(), checkpointer.ofSize(4).orElseThrow().note());
+            assertEquals(ten.note(), checkpointer.ofSize(10).orElseThrow().note());
+            assertTrue(checkpointer.ofSize(7).isEmpty());
+            assertEquals(ten, checkpointer.signNow(), "nothing new, no new checkpoint");
+        }
+    }
+
+    @Test
+    void aJournalShorterThanWhatWasSignedRefusesToStart() throws Exception {
+        try (LedgerFixture fixture = new LedgerFixture(dir)) {
+            fixture.append(8, "r1");
+            open(fixture, LONG, 1_000_000).close();
+            fixture.reopenJournal(dir.resolve("empty-journal"));
+            fixture.append(3, "r1");
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> open(fixture, LONG, 1_000_000));
+            assertTrue(refused.getMessage().contains("signed entries are missing"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aRewrittenJournalRefusesToStart() throws Exception {
+        try (LedgerFixture fixture = new LedgerFixture(dir)) {
+            fixture.append(8, "r1");
+            open(fixture, LONG, 1_000_000).close();
+            fixture.reopenJournal(dir.resolve("other-journal"));
+            fixture.append(9, "forged");
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> open(fixture, LONG, 1_000_000));
+            assertTrue(refused.getMessage().contains("the journal was rewritten"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aCheckpointLineCutShortByACrashIsDropped() throws Exception {
+        try (LedgerFixture fixture = new LedgerFixture(dir)) {
+            fixture.append(2, "r1");
+            open(fixture, LONG, 1_000_000).close();
+            Path file = dir.resolve("ledger").resolve(CheckpointFile.NAME);
+            Files.write(file, "{\"note\":\"test.exa".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+            fixture.append(1, "r2");
+            try (Checkpointer reopened = open(fixture, LONG, 1_000_000)) {
+                assertEquals(3, reopened.latest().orElseThrow().size());
+                assertEquals(2, reopened.covering(0).orElseThrow().size());
+            }
+        }
+    }
+
+    @Test
+    void aTamperedStoredCheckpointRefusesToStart() throws Exception {
+        try (LedgerFixture fixture = new LedgerFixture(dir)) {
+            fixture.append(2, "r1");
+            open(fixture, LONG, 1_000_000).close();
+            Path file = dir.resolve("ledger").resolve(CheckpointFile.NAME);
+            Files.writeString(file, Files.readString(file).replace("\\n2\\n", "\\n1\\n"));
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> open(fixture, LONG, 1_000_000));
+            assertTrue(refused.getMessage().contains("does not verify"), refused.getMessage());
+        }
+    }
+}
