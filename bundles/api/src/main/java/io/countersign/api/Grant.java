@@ -9,7 +9,8 @@ import java.util.List;
  * @param agent the only agent that may consume it
  * @param digest the action digest it is bound to
  * @param approvers the reviewers whose approvals made the quorum, sorted; empty when policy allowed the action
- * @param token the compact JWS the enforcement point presents
+ * @param keyId the key that signed {@code token}
+ * @param token the compact JWS the enforcement point presents; never journaled, reissued from the claims on demand
  */
 public record Grant(String id, String requestId, String agent, String digest, List<String> approvers,
                     Instant issuedAt, Instant expiresAt, String keyId, String token) {

@@ -239,9 +239,11 @@ public final class ApprovalEngine implements ApprovalService {
             return null;
         }
         RequestView cached = recentlyClosed.get(requestId);
-        if (cached != null) {
-            return cached;
-        }
+        return cached != null ? cached : rebuildClosedView(requestId, seqs);
+    }
+
+    /** Reads a closed request back from its journal entries, bypassing the cache, and caches the result. */
+    private RequestView rebuildClosedView(String requestId, long[] seqs) {
         Map<String, RequestState> rebuilt = new LinkedHashMap<>();
         for (long seq : seqs) {
             for (JournalEntry entry : journal.read(seq, 1)) {
@@ -251,6 +253,9 @@ public final class ApprovalEngine implements ApprovalService {
         RequestState state = rebuilt.get(requestId);
         if (state == null) {
             throw new IllegalStateException("the journal entries of closed request " + requestId + " are missing");
+        }
+        if (state.grant() != null) {
+            state.attachToken(tokens.withToken(state.grant()));
         }
         RequestView view = state.view();
         recentlyClosed.put(view);
@@ -437,7 +442,7 @@ public final class ApprovalEngine implements ApprovalService {
             return refuseGrant(grant, GrantRefusal.ALREADY_CONSUMED, "another call is consuming this grant",
                     presentedDigest, agent, now);
         }
-        Instant consumedAt = find(requestId).map(RequestView::grantConsumedAt).orElse(null);
+        Instant consumedAt = currentView(requestId).map(RequestView::grantConsumedAt).orElse(null);
         if (consumedAt != null) {
             consuming.remove(requestId);
             return refuseGrant(grant, GrantRefusal.ALREADY_CONSUMED, "the grant was consumed at " + consumedAt,
@@ -468,7 +473,7 @@ public final class ApprovalEngine implements ApprovalService {
             return refused(GrantRefusal.ALREADY_REPORTED, "the execution of request " + requestId
                     + " was already reported");
         }
-        if (find(requestId).map(RequestView::execution).isPresent()) {
+        if (currentView(requestId).map(RequestView::execution).isPresent()) {
             reporting.remove(requestId);
             return refused(GrantRefusal.ALREADY_REPORTED, "the execution of request " + requestId
                     + " was already reported");
@@ -515,8 +520,17 @@ public final class ApprovalEngine implements ApprovalService {
             }
         }
         archived.append(requestId, entry.seq());
-        recentlyClosed.remove(requestId);
-        return closedView(requestId);
+        return currentView(requestId).orElseThrow();
+    }
+
+    /** The request as the journal has it now, read back from disk if it is closed: never a cached copy. */
+    private Optional<RequestView> currentView(String requestId) {
+        RequestView view = committed.get(requestId);
+        if (view != null) {
+            return Optional.of(view);
+        }
+        long[] seqs = archived.get(requestId);
+        return seqs == null ? Optional.empty() : Optional.of(rebuildClosedView(requestId, seqs));
     }
 
     @Override

@@ -51,6 +51,12 @@ final class GrantTokens {
         this.keys = keys;
     }
 
+    /** The same grant with a token signed by the current key, for a grant read back from the journal. */
+    Grant withToken(Grant grant) {
+        return issue(grant.id(), grant.requestId(), grant.agent(), grant.digest(), grant.approvers(), grant.issuedAt(),
+                grant.expiresAt());
+    }
+
     /** Signs a grant for these claims with the current key; {@code issuedAt} and {@code expiresAt} are whole seconds. */
     Grant issue(String grantId, String requestId, String agent, String digest, List<String> approvers,
                 Instant issuedAt, Instant expiresAt) {

@@ -123,16 +123,15 @@ final class JournalCodec {
         strings(data.putArray("approvers"), grant.approvers());
         data.put("issuedAt", grant.issuedAt().toString());
         data.put("expiresAt", grant.expiresAt().toString());
-        data.put("keyId", grant.keyId());
-        data.put("token", grant.token());
         return data;
     }
 
+    /** The grant an entry records, without a token: tokens are bearer credentials and are never journaled. */
     static Grant grant(JsonNode data) {
         return new Grant(data.path("grant").asText(), data.path("request").asText(), data.path("agent").asText(),
                 data.path("digest").asText(), strings(data.path("approvers")),
                 Instant.parse(data.path("issuedAt").asText()), Instant.parse(data.path("expiresAt").asText()),
-                data.path("keyId").asText(), data.path("token").asText());
+                null, null);
     }
 
     static ObjectNode grantConsumed(Grant grant, String by, Instant at) {

@@ -22,11 +22,9 @@ final class RecentViews {
         return views.get(id);
     }
 
+    /** Keeps the newer of the cached and the given view: a reader that rebuilt a view before a change lands last. */
     synchronized void put(RequestView view) {
-        views.put(view.id(), view);
+        views.merge(view.id(), view, (cached, fresh) -> fresh.version() >= cached.version() ? fresh : cached);
     }
 
-    synchronized void remove(String id) {
-        views.remove(id);
-    }
 }

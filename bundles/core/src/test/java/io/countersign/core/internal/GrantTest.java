@@ -119,8 +119,9 @@ class GrantTest {
 
     @Test
     void anExpiredGrantIsRefused() throws Exception {
-        MovableClock clock = new MovableClock(Instant.now());
         try (EngineFixture fixture = new EngineFixture(dir, request -> allow())) {
+            // After the keys exist: a grant's iat is never before its key was created.
+            MovableClock clock = new MovableClock(Instant.now());
             fixture.restartWith(Duration.ofSeconds(60), clock);
             Grant grant = allowedGrant(fixture);
             assertEquals(grant.issuedAt().plusSeconds(60), grant.expiresAt());

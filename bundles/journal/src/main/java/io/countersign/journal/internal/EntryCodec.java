@@ -62,7 +62,22 @@ final class EntryCodec {
     }
 
     String hash(byte[] canonical) {
-        return HASH_PREFIX + HEX.formatHex(sha256.digest(canonical));
+        return hashText(digest(canonical));
+    }
+
+    /** The raw 32 bytes of an entry hash. */
+    byte[] digest(byte[] canonical) {
+        return sha256.digest(canonical);
+    }
+
+    /** {@code sha256:<hex>} of an entry hash's raw bytes. */
+    static String hashText(byte[] digest) {
+        return HASH_PREFIX + HEX.formatHex(digest);
+    }
+
+    /** The raw bytes of a well-formed {@code sha256:<hex>} entry hash. */
+    static byte[] hashBytes(String hashText) {
+        return HEX.parseHex(hashText, HASH_PREFIX.length(), hashText.length());
     }
 
     /** Decodes a payload that recovery has already verified. */

@@ -3,6 +3,7 @@ package io.countersign.journal.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.Journal;
 import io.countersign.api.JournalEntry;
+import io.countersign.api.MerkleLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,11 +16,11 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 
-/** The {@link Journal} service over a {@link JournalStore} in the configured directory. */
-@Component(service = Journal.class, configurationPid = "io.countersign.journal",
+/** The {@link Journal} and {@link MerkleLog} services over a {@link JournalStore} in the configured directory. */
+@Component(service = {Journal.class, MerkleLog.class}, configurationPid = "io.countersign.journal",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = Config.class)
-public final class FileJournal implements Journal, AutoCloseable {
+public final class FileJournal implements Journal, MerkleLog, AutoCloseable {
 
     private volatile JournalStore store;
 
@@ -71,8 +72,29 @@ public final class FileJournal implements Journal, AutoCloseable {
         return store.read(fromSeq, limit);
     }
 
+    /** The number of durable entries, which is also the size of the Merkle tree. */
     @Override
     public long size() {
         return store.size();
+    }
+
+    @Override
+    public byte[] root(long size) {
+        return store.merkle().root(size);
+    }
+
+    @Override
+    public byte[] leafHash(long index) {
+        return store.merkle().leafHash(index);
+    }
+
+    @Override
+    public List<byte[]> inclusionProof(long index, long size) {
+        return store.merkle().inclusionProof(index, size);
+    }
+
+    @Override
+    public List<byte[]> consistencyProof(long fromSize, long toSize) {
+        return store.merkle().consistencyProof(fromSize, toSize);
     }
 }

@@ -17,7 +17,10 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The file journal without OSGi: open recovers, appends are group-committed, close drains and syncs. */
+/**
+ * The file journal without OSGi: open recovers, appends are group-committed, close drains and syncs. The durable
+ * entries also form a Merkle tree, kept up to date by the writer.
+ */
 final class JournalStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalStore.class);
@@ -26,6 +29,7 @@ final class JournalStore implements AutoCloseable {
     private final JournalOptions options;
     private final DirectoryLock lock;
     private final SparseIndex index;
+    private final MerkleTree tree;
     private final Preallocator preallocator;
     private final PendingQueue queue;
     private final Completer completer = new Completer();
@@ -34,14 +38,15 @@ final class JournalStore implements AutoCloseable {
     private final Thread completerThread;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private JournalStore(JournalOptions options, DirectoryLock lock, SparseIndex index, Preallocator preallocator,
-                         ActiveSegment segment, Recovery.State state) {
+    private JournalStore(JournalOptions options, DirectoryLock lock, SparseIndex index, MerkleTree tree,
+                         Preallocator preallocator, ActiveSegment segment, Recovery.State state) {
         this.options = options;
         this.lock = lock;
         this.index = index;
+        this.tree = tree;
         this.preallocator = preallocator;
         this.queue = new PendingQueue(options.queueCapacity());
-        this.writer = new JournalWriter(queue, completer, preallocator, index, options, segment, state);
+        this.writer = new JournalWriter(queue, completer, preallocator, index, tree, options, segment, state);
         this.writerThread = daemon(writer, "countersign-journal-writer");
         this.completerThread = daemon(completer, "countersign-journal-completer");
     }
@@ -54,10 +59,17 @@ final class JournalStore implements AutoCloseable {
             SegmentFiles.fsyncDirectory(options.opener(), directory.getParent());
         }
         DirectoryLock lock = DirectoryLock.acquire(options.directory());
+        MerkleTree tree = null;
         Preallocator preallocator = null;
         try {
             SparseIndex index = new SparseIndex();
-            Recovery.State state = Recovery.run(options.directory(), options.opener(), index);
+            tree = MerkleTree.open(options.directory(), NodeFile.DEFAULT_CHUNK_BYTES);
+            Recovery.State state = Recovery.run(options.directory(), options.opener(), index, tree);
+            tree.finishRecovery();
+            if (tree.rewrittenNodes() > 0) {
+                LOG.info("Journal {}: rewrote {} stored Merkle tree nodes that were missing or wrong",
+                        options.directory(), tree.rewrittenNodes());
+            }
             preallocator = new Preallocator(options.directory(), options.segmentBytes(), options.opener());
             ActiveSegment segment;
             if (state.lastSegment() == null) {
@@ -68,7 +80,7 @@ final class JournalStore implements AutoCloseable {
                         state.lastSegmentEnd());
                 preallocator.prepareInBackground();
             }
-            JournalStore store = new JournalStore(options, lock, index, preallocator, segment, state);
+            JournalStore store = new JournalStore(options, lock, index, tree, preallocator, segment, state);
             store.writerThread.start();
             store.completerThread.start();
             LOG.info("Journal {} open with {} entries", options.directory(), state.nextSeq());
@@ -76,6 +88,13 @@ final class JournalStore implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             if (preallocator != null) {
                 preallocator.close();
+            }
+            if (tree != null) {
+                try {
+                    tree.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
             }
             lock.close();
             throw e;
@@ -97,6 +116,11 @@ final class JournalStore implements AutoCloseable {
 
     long size() {
         return writer.durable();
+    }
+
+    /** The tree of the durable entries; its size never lags {@link #size()}. */
+    MerkleTree merkle() {
+        return tree;
     }
 
     List<JournalEntry> read(long fromSeq, int limit) {
@@ -133,6 +157,11 @@ final class JournalStore implements AutoCloseable {
             LOG.warn("Closing the active journal segment failed", e);
         }
         preallocator.close();
+        try {
+            tree.close();
+        } catch (IOException e) {
+            LOG.warn("Closing the journal's Merkle tree file failed", e);
+        }
         try {
             lock.close();
         } catch (IOException e) {

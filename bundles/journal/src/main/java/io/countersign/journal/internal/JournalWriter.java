@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single writer: drains up to maxBatch appends, stamps, chains and serialises them into one buffer, writes it
- * with one positional write, forces it, and only then publishes the batch as durable and hands it to the completer
- * (a batch of very large entries goes in several such chunks).
+ * with one positional write, forces it, and only then adds the batch to the Merkle tree, publishes it as durable and
+ * hands it to the completer (a batch of very large entries goes in several such chunks).
  * The first I/O failure is final: the fsync is never retried, because after a failed fsync Linux may already have
  * dropped the dirty pages it could not write (security-and-compliance.md §4.3 F5).
  */
@@ -28,11 +28,13 @@ final class JournalWriter implements Runnable {
     private final Completer completer;
     private final Preallocator preallocator;
     private final SparseIndex index;
+    private final MerkleTree tree;
     private final Clock clock;
     private final Pending[] batch;
     private final EntryCodec codec = new EntryCodec();
     private final CRC32C crc = new CRC32C();
     private int[] recordEnds;
+    private final byte[][] entryHashes;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER_BYTES);
 
     private ActiveSegment segment;
@@ -43,14 +45,16 @@ final class JournalWriter implements Runnable {
     private volatile long durable;
 
     JournalWriter(PendingQueue queue, Completer completer, Preallocator preallocator, SparseIndex index,
-                  JournalOptions options, ActiveSegment segment, Recovery.State state) {
+                  MerkleTree tree, JournalOptions options, ActiveSegment segment, Recovery.State state) {
         this.queue = queue;
         this.completer = completer;
         this.preallocator = preallocator;
         this.index = index;
+        this.tree = tree;
         this.clock = options.clock();
         this.batch = new Pending[options.maxBatch()];
         this.recordEnds = new int[options.maxBatch()];
+        this.entryHashes = new byte[options.maxBatch()][];
         this.segment = segment;
         this.nextSeq = state.nextSeq();
         this.prevHash = state.lastHash();
@@ -117,8 +121,10 @@ final class JournalWriter implements Runnable {
                 outcomes[to - from] = e;
                 continue;
             }
-            String hash = codec.hash(canonical);
+            byte[] entryHash = codec.digest(canonical);
+            String hash = EntryCodec.hashText(entryHash);
             putRecord(canonical);
+            entryHashes[accepted] = entryHash;
             recordEnds[accepted++] = buffer.position();
             outcomes[to - from] = new JournalEntry(seq, now, pending.type(), pending.data(), prev, hash);
             seq++;
@@ -129,6 +135,7 @@ final class JournalWriter implements Runnable {
             if (accepted > 0) {
                 write(accepted);
                 segment.force();
+                addToTree(accepted);
             }
         } catch (IOException | RuntimeException e) {
             fail(e);
@@ -144,6 +151,14 @@ final class JournalWriter implements Runnable {
         durable = seq;
         completer.submit(new Batch(batch, from, to, Arrays.copyOf(outcomes, to - from)));
         return to;
+    }
+
+    /** Only durable entries enter the tree, and a reader can prove them before their futures complete. */
+    private void addToTree(int accepted) throws IOException {
+        for (int i = 0; i < accepted; i++) {
+            tree.add(entryHashes[i]);
+        }
+        tree.publish();
     }
 
     private void putRecord(byte[] canonical) {
@@ -197,8 +212,8 @@ final class JournalWriter implements Runnable {
 
     private void fail(Throwable cause) {
         failed = true;
-        LOG.error("Journal write or fsync failed at seq {}; refusing every further append until the journal is"
-                + " reopened (the fsync is not retried)", nextSeq, cause);
+        LOG.error("Journal write, fsync or Merkle tree update failed at seq {}; refusing every further append until the"
+                + " journal is reopened (the fsync is not retried)", nextSeq, cause);
         queue.fail("journal failed: " + cause);
     }
 }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Verifies every segment on open (CRC, canonical form, contiguous seq, hash chain, non-decreasing time), fills the
- * sparse index and cuts a torn tail. Any other damage refuses the open: entries are never dropped silently.
+ * sparse index, adds every entry to the Merkle tree (which repairs its stored nodes) and cuts a torn tail. Any other
+ * damage refuses the open: entries are never dropped silently.
  */
 final class Recovery {
 
@@ -28,18 +29,21 @@ final class Recovery {
 
     private final ChannelOpener opener;
     private final SparseIndex index;
+    private final MerkleTree tree;
     private final EntryCodec codec = new EntryCodec();
     private long nextSeq;
     private String lastHash = EntryCodec.GENESIS_PREV;
     private Instant lastTime;
 
-    private Recovery(ChannelOpener opener, SparseIndex index) {
+    private Recovery(ChannelOpener opener, SparseIndex index, MerkleTree tree) {
         this.opener = opener;
         this.index = index;
+        this.tree = tree;
     }
 
-    static State run(Path directory, ChannelOpener opener, SparseIndex index) throws IOException {
-        return new Recovery(opener, index).scan(SegmentFiles.list(directory));
+    /** Adds every entry to {@code tree}, leaving {@link MerkleTree#finishRecovery} to the caller. */
+    static State run(Path directory, ChannelOpener opener, SparseIndex index, MerkleTree tree) throws IOException {
+        return new Recovery(opener, index, tree).scan(SegmentFiles.list(directory));
     }
 
     private State scan(NavigableMap<Long, Path> segments) throws IOException {
@@ -90,7 +94,7 @@ final class Recovery {
         }
     }
 
-    private void accept(Path path, SegmentCursor cursor) throws CorruptJournalException {
+    private void accept(Path path, SegmentCursor cursor) throws IOException {
         long offset = cursor.recordOffset();
         JournalEntry entry;
         try {
@@ -112,6 +116,7 @@ final class Recovery {
                     + " is before the previous entry's " + lastTime);
         }
         index.noteRecord(nextSeq, offset);
+        tree.add(EntryCodec.hashBytes(entry.hash()));
         lastHash = entry.hash();
         lastTime = entry.time();
         nextSeq++;
