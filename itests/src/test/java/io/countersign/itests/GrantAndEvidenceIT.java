@@ -120,10 +120,6 @@ public class GrantAndEvidenceIT extends CountersignTestSupport {
         assertEquals(verified.output(), 0, verified.exitCode());
     }
 
-    private static Path work() {
-        return Path.of(System.getProperty("countersign.it.work"));
-    }
-
     private JsonNode awaitCheckpoint() throws Exception {
         long size = api.get("/v1/health", null).body().path("journalSize").asLong();
         long deadline = System.nanoTime() + 10_000_000_000L;

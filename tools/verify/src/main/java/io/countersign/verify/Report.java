@@ -1,0 +1,7 @@
+package io.countersign.verify;
+
+import java.util.List;
+
+/** The outcome of verifying one bundle: {@code ok} only when no check failed. */
+record Report(boolean ok, long failureCount, List<Failure> failures, List<String> warnings, Summary summary) {
+}
