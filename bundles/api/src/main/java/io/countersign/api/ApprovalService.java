@@ -45,6 +45,12 @@ public interface ApprovalService {
     /** Records what the enforcement point reports after running the action of a consumed grant; once per grant. */
     CompletionStage<GrantResult> reportExecution(Agent agent, String requestId, ExecutionReport report);
 
+    /**
+     * The compact JWS of a grant. Tokens are never journaled: one read back from the journal is reissued from its
+     * claims with the key that first signed it, which gives the same token.
+     */
+    String grantToken(Grant grant);
+
     /** Where this request's entries are in the journal, in order; empty for an unknown request. */
     List<Long> journalSeqs(String requestId);
 }

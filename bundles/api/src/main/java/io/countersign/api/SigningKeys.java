@@ -20,8 +20,16 @@ public interface SigningKeys {
     /** Every key this node has had, oldest first; the current key is last. */
     List<LogKey> keys();
 
-    /** Signs {@code message} (pure Ed25519) with the current key. */
+    /** Signs {@code message} (pure Ed25519) with the current key. A rotation waits for signatures in progress. */
     Signature sign(byte[] message);
+
+    /**
+     * Signs {@code message} with the key {@code keyId}, current or retired: Ed25519 is deterministic, so this
+     * reproduces a signature that key made before (a grant token reissued from its journaled claims).
+     *
+     * @throws IllegalArgumentException if this log has no such key
+     */
+    Signature sign(String keyId, byte[] message);
 
     /**
      * Whether {@code signature} over {@code message} verifies under the key {@code keyId}. A retired key still

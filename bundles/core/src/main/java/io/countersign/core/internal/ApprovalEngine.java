@@ -244,6 +244,12 @@ public final class ApprovalEngine implements ApprovalService {
 
     /** Reads a closed request back from its journal entries, bypassing the cache, and caches the result. */
     private RequestView rebuildClosedView(String requestId, long[] seqs) {
+        RequestView view = rebuildClosedState(requestId, seqs).view();
+        recentlyClosed.put(view);
+        return view;
+    }
+
+    private RequestState rebuildClosedState(String requestId, long[] seqs) {
         Map<String, RequestState> rebuilt = new LinkedHashMap<>();
         for (long seq : seqs) {
             for (JournalEntry entry : journal.read(seq, 1)) {
@@ -254,12 +260,7 @@ public final class ApprovalEngine implements ApprovalService {
         if (state == null) {
             throw new IllegalStateException("the journal entries of closed request " + requestId + " are missing");
         }
-        if (state.grant() != null) {
-            state.attachToken(tokens.withToken(state.grant()));
-        }
-        RequestView view = state.view();
-        recentlyClosed.put(view);
-        return view;
+        return state;
     }
 
     @Override
@@ -439,8 +440,8 @@ public final class ApprovalEngine implements ApprovalService {
         }
         String requestId = grant.requestId();
         if (!consuming.add(requestId)) {
-            return refuseGrant(grant, GrantRefusal.ALREADY_CONSUMED, "another call is consuming this grant",
-                    presentedDigest, agent, now);
+            // Not journaled: the other call may yet fail, and then this grant was never consumed.
+            return refused(GrantRefusal.ALREADY_CONSUMED, "another call is consuming this grant right now");
         }
         Instant consumedAt = currentView(requestId).map(RequestView::grantConsumedAt).orElse(null);
         if (consumedAt != null) {
@@ -450,7 +451,7 @@ public final class ApprovalEngine implements ApprovalService {
         }
         CompletableFuture<GrantResult> result = journal.append(EntryTypes.GRANT_CONSUMED,
                         JournalCodec.grantConsumed(grant, agent.id(), now))
-                .thenApply(entry -> new GrantResult.Done(recordGrantEntry(requestId, entry)));
+                .thenApplyAsync(entry -> new GrantResult.Done(recordGrantEntry(requestId, entry)));
         return result.whenComplete((done, failure) -> consuming.remove(requestId));
     }
 
@@ -481,7 +482,7 @@ public final class ApprovalEngine implements ApprovalService {
         CompletableFuture<GrantResult> result = journal.append(EntryTypes.EXECUTION_REPORTED,
                         JournalCodec.executionReported(grant, agent.id(), new ExecutionReport(report.outcome(),
                                 report.resultDigest(), report.affected(), report.detail(), clock.instant())))
-                .thenApply(entry -> new GrantResult.Done(recordGrantEntry(requestId, entry)));
+                .thenApplyAsync(entry -> new GrantResult.Done(recordGrantEntry(requestId, entry)));
         return result.whenComplete((done, failure) -> reporting.remove(requestId));
     }
 
@@ -490,7 +491,7 @@ public final class ApprovalEngine implements ApprovalService {
                                                      String presentedDigest, Agent agent, Instant now) {
         return journal.append(EntryTypes.GRANT_REFUSED, JournalCodec.grantRefused(grant, reason, detail,
                         presentedDigest, agent.id(), now))
-                .thenApply(entry -> {
+                .thenApplyAsync(entry -> {
                     recordGrantEntry(grant.requestId(), entry);
                     return new GrantResult.Refused(reason, detail);
                 });
@@ -531,6 +532,11 @@ public final class ApprovalEngine implements ApprovalService {
         }
         long[] seqs = archived.get(requestId);
         return seqs == null ? Optional.empty() : Optional.of(rebuildClosedView(requestId, seqs));
+    }
+
+    @Override
+    public String grantToken(Grant grant) {
+        return grant.token() != null ? grant.token() : tokens.reissue(grant);
     }
 
     @Override
@@ -588,11 +594,15 @@ public final class ApprovalEngine implements ApprovalService {
     private void recover() {
         long started = System.nanoTime();
         Map<String, RequestState> replaying = new HashMap<>();
+        Set<String> awaitingGrant = new java.util.HashSet<>();
         journal.replay(0, entry -> {
             if (EntryTypes.followsClosing(entry.type())) {
                 String id = entry.data().path("request").asText();
                 if (!replaying.containsKey(id)) {
                     archived.append(id, entry.seq());
+                    if (entry.type().equals(EntryTypes.GRANT_ISSUED)) {
+                        awaitingGrant.remove(id);
+                    }
                     return;
                 }
             }
@@ -601,9 +611,23 @@ public final class ApprovalEngine implements ApprovalService {
                 replaying.remove(state.request().id());
                 archived.put(state.request().id(), state.seqs());
                 rememberKey(state.view());
+                if (state.status() == RequestStatus.ALLOWED || state.status() == RequestStatus.APPROVED) {
+                    awaitingGrant.add(state.request().id());
+                }
             }
         });
         List<CompletableFuture<JournalEntry>> repairs = new ArrayList<>();
+        List<RequestState> regranted = new ArrayList<>();
+        for (String id : awaitingGrant) {
+            // The crash fell between the approval and its grant: issue the grant now, so the approval is usable.
+            RequestState state = rebuildClosedState(id, archived.get(id));
+            LOG.warn("request {} was {} before a restart but its grant was not journaled; issuing it now", id,
+                    state.status().wireName());
+            synchronized (state) {
+                repairs.add(issueGrant(state, clock.instant()));
+            }
+            regranted.add(state);
+        }
         for (RequestState state : replaying.values()) {
             live.put(state.request().id(), state);
             if (state.decision() == null) {
@@ -618,6 +642,7 @@ public final class ApprovalEngine implements ApprovalService {
             }
         }
         CompletableFuture.allOf(repairs.toArray(CompletableFuture[]::new)).join();
+        regranted.forEach(state -> archived.put(state.request().id(), state.seqs()));
         for (RequestState state : replaying.values()) {
             RequestView view = state.view();
             publish(view);

@@ -51,15 +51,36 @@ final class GrantTokens {
         this.keys = keys;
     }
 
-    /** The same grant with a token signed by the current key, for a grant read back from the journal. */
-    Grant withToken(Grant grant) {
-        return issue(grant.id(), grant.requestId(), grant.agent(), grant.digest(), grant.approvers(), grant.issuedAt(),
-                grant.expiresAt());
+    /** The token of a grant read back from the journal: the same claims signed by the same key give the same bytes. */
+    String reissue(Grant grant) {
+        return sign(grant.keyId(), grant.id(), grant.requestId(), grant.agent(), grant.digest(), grant.approvers(),
+                grant.issuedAt(), grant.expiresAt());
     }
 
-    /** Signs a grant for these claims with the current key; {@code issuedAt} and {@code expiresAt} are whole seconds. */
+    /**
+     * Signs a grant for these claims; {@code issuedAt} and {@code expiresAt} are whole seconds. The key is the one
+     * that was current at {@code issuedAt}, so a rotation between reading the clock and signing cannot give a token
+     * whose key was not valid when it was issued.
+     */
     Grant issue(String grantId, String requestId, String agent, String digest, List<String> approvers,
                 Instant issuedAt, Instant expiresAt) {
+        String keyId = keyCurrentAt(issuedAt).keyId();
+        String token = sign(keyId, grantId, requestId, agent, digest, approvers, issuedAt, expiresAt);
+        return new Grant(grantId, requestId, agent, digest, approvers, issuedAt, expiresAt, keyId, token);
+    }
+
+    private LogKey keyCurrentAt(Instant time) {
+        List<LogKey> all = keys.keys();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (all.get(i).wasCurrentAt(time)) {
+                return all.get(i);
+            }
+        }
+        throw new IllegalStateException("no signing key was valid at " + time);
+    }
+
+    private String sign(String keyId, String grantId, String requestId, String agent, String digest,
+                        List<String> approvers, Instant issuedAt, Instant expiresAt) {
         ObjectNode claims = JsonNodeFactory.instance.objectNode();
         claims.put("iss", keys.origin());
         claims.put("jti", grantId);
@@ -69,17 +90,9 @@ final class GrantTokens {
         approvers.forEach(claims.putArray("approvers")::add);
         claims.put("iat", issuedAt.getEpochSecond());
         claims.put("exp", expiresAt.getEpochSecond());
-        String payload = ENCODER.encodeToString(Jcs.canonicalize(claims));
-        for (;;) {
-            String keyId = keys.current().keyId();
-            String signingInput = header(keyId) + "." + payload;
-            Signature signature = keys.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
-            // A rotation between reading the key id and signing would leave the header naming the wrong key.
-            if (signature.keyId().equals(keyId)) {
-                return new Grant(grantId, requestId, agent, digest, approvers, issuedAt, expiresAt, keyId,
-                        signingInput + "." + ENCODER.encodeToString(signature.value()));
-            }
-        }
+        String signingInput = header(keyId) + "." + ENCODER.encodeToString(Jcs.canonicalize(claims));
+        Signature signature = keys.sign(keyId, signingInput.getBytes(StandardCharsets.US_ASCII));
+        return signingInput + "." + ENCODER.encodeToString(signature.value());
     }
 
     private static String header(String keyId) {
@@ -133,13 +146,20 @@ final class GrantTokens {
                 throw new InvalidGrantException("claim " + name + " must be a string");
             }
         }
-        if (!payload.path("iat").canConvertToExactIntegral() || !payload.path("exp").canConvertToExactIntegral()
-                || !payload.path("approvers").isArray()) {
-            throw new InvalidGrantException("iat and exp must be integers and approvers an array");
+        for (String name : List.of("iat", "exp")) {
+            if (!payload.path(name).isIntegralNumber() || !payload.path(name).canConvertToLong()) {
+                throw new InvalidGrantException("claim " + name + " must be an integer");
+            }
+        }
+        if (!payload.path("approvers").isArray()) {
+            throw new InvalidGrantException("claim approvers must be an array of strings");
         }
         List<String> approvers = new ArrayList<>();
         for (JsonNode approver : payload.path("approvers")) {
-            approvers.add(approver.asText());
+            if (!approver.isTextual()) {
+                throw new InvalidGrantException("claim approvers must be an array of strings");
+            }
+            approvers.add(approver.textValue());
         }
         return new Claims(payload.path("jti").textValue(), payload.path("sub").textValue(),
                 payload.path("agent").textValue(), payload.path("digest").textValue(), approvers,
@@ -159,10 +179,16 @@ final class GrantTokens {
         if (part.isEmpty() || part.indexOf('=') >= 0) {
             throw new InvalidGrantException("the grant " + what + " must be unpadded base64url");
         }
+        byte[] decoded;
         try {
-            return DECODER.decode(part);
+            decoded = DECODER.decode(part);
         } catch (IllegalArgumentException e) {
             throw new InvalidGrantException("the grant " + what + " is not base64url");
         }
+        // The decoder ignores unused trailing bits; only the one canonical spelling of each value is accepted.
+        if (!ENCODER.encodeToString(decoded).equals(part)) {
+            throw new InvalidGrantException("the grant " + what + " is not canonical base64url");
+        }
+        return decoded;
     }
 }

@@ -123,6 +123,7 @@ final class JournalCodec {
         strings(data.putArray("approvers"), grant.approvers());
         data.put("issuedAt", grant.issuedAt().toString());
         data.put("expiresAt", grant.expiresAt().toString());
+        data.put("keyId", grant.keyId());
         return data;
     }
 
@@ -131,7 +132,7 @@ final class JournalCodec {
         return new Grant(data.path("grant").asText(), data.path("request").asText(), data.path("agent").asText(),
                 data.path("digest").asText(), strings(data.path("approvers")),
                 Instant.parse(data.path("issuedAt").asText()), Instant.parse(data.path("expiresAt").asText()),
-                null, null);
+                data.path("keyId").asText(), null);
     }
 
     static ObjectNode grantConsumed(Grant grant, String by, Instant at) {

@@ -61,15 +61,6 @@ final class RequestState {
         version++;
     }
 
-    /** Attaches a token to a grant read back from the journal; not a change to the request. */
-    void attachToken(Grant withToken) {
-        grant = withToken;
-    }
-
-    Grant grant() {
-        return grant;
-    }
-
     void consumeGrant(Instant at) {
         grantConsumedAt = at;
         version++;

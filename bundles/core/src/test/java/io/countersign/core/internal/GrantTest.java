@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.countersign.api.ActionRequest;
 import io.countersign.api.ActionSubmission;
 import io.countersign.api.Agent;
 import io.countersign.api.Decision;
@@ -180,7 +181,12 @@ class GrantTest {
             assertEquals(List.of("bob", "carol"), grant.approvers());
 
             fixture.restart();
-            assertEquals(grant, fixture.engine().find(id).orElseThrow().grant());
+            Grant readBack = fixture.engine().find(id).orElseThrow().grant();
+            assertNull(readBack.token(), "tokens are never journaled");
+            assertEquals(grant.id(), readBack.id());
+            assertEquals(grant.approvers(), readBack.approvers());
+            assertEquals(grant.expiresAt(), readBack.expiresAt());
+            assertEquals(grant.token(), fixture.engine().grantToken(readBack), "the reissued token is the same");
             assertInstanceOf(GrantResult.Done.class, consume(fixture, EngineFixture.AGENT, grant.token(), EXPORT));
 
             fixture.restart();
@@ -214,19 +220,66 @@ class GrantTest {
                     EXPORT)));
             Agent other = new Agent("ops-agent", List.of("alice"));
             assertEquals(GrantRefusal.NOT_YOURS, refusal(consume(fixture, other, grant.token(), EXPORT)));
+
+            // 64 bytes take 86 characters whose last one has 4 unused bits: flipping one spells the same bytes.
+            String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            int last = alphabet.indexOf(parts[2].charAt(parts[2].length() - 1));
+            String sameBitsOtherSpelling = parts[2].substring(0, parts[2].length() - 1) + alphabet.charAt(last ^ 1);
+            assertInvalid(fixture, parts[0] + "." + parts[1] + "." + sameBitsOtherSpelling, "canonical base64url");
+
+            String unknownKid = encoder.encodeToString(("{\"alg\":\"EdDSA\",\"kid\":\"00000000\",\"typ\":"
+                    + "\"countersign-grant+jwt\"}").getBytes(StandardCharsets.UTF_8));
+            assertInvalid(fixture, unknownKid + "." + parts[1] + "." + parts[2], "not a key of this log");
+
+            io.countersign.api.SigningKeys otherLog = io.countersign.signing.internal.KeyRing.open(
+                    dir.resolve("other-log"), "other.example/log");
+            String otherHeader = encoder.encodeToString(("{\"alg\":\"EdDSA\",\"kid\":\"" + otherLog.current().keyId()
+                    + "\",\"typ\":\"countersign-grant+jwt\"}").getBytes(StandardCharsets.UTF_8));
+            assertInvalid(fixture, signed(otherLog, otherHeader, parts[1]), "not a key of this log");
+
+            String early = encoder.encodeToString(payload.replace("\"iat\":" + grant.issuedAt().getEpochSecond(),
+                    "\"iat\":" + (grant.issuedAt().getEpochSecond() - 3600)).getBytes(StandardCharsets.UTF_8));
+            assertInvalid(fixture, signed(fixture.keys(), parts[0], early), "was not the signing key at");
             assertNull(fixture.engine().find(grant.requestId()).orElseThrow().grantConsumedAt());
         }
     }
 
     @Test
-    void aGrantIssuedBeforeAKeyRotationStillWorks() throws Exception {
+    void aGrantIssuedBeforeAKeyRotationIsReissuedWithItsOwnKeyAfterARestart() throws Exception {
         try (EngineFixture fixture = new EngineFixture(dir, request -> allow())) {
             Grant grant = allowedGrant(fixture);
             fixture.keys().rotate();
             Grant fresh = allowedGrant(fixture);
             assertTrue(!fresh.keyId().equals(grant.keyId()));
-            assertInstanceOf(GrantResult.Done.class, consume(fixture, EngineFixture.AGENT, grant.token(), EXPORT));
+            fixture.restart();
+
+            Grant readBack = fixture.engine().find(grant.requestId()).orElseThrow().grant();
+            String reissued = fixture.engine().grantToken(readBack);
+            assertEquals(grant.token(), reissued, "reissued by the retired key that first signed it");
+            assertInstanceOf(GrantResult.Done.class, consume(fixture, EngineFixture.AGENT, reissued, EXPORT));
             assertInstanceOf(GrantResult.Done.class, consume(fixture, EngineFixture.AGENT, fresh.token(), EXPORT));
+        }
+    }
+
+    @Test
+    void anApprovalWhoseGrantWasNotJournaledBeforeACrashGetsItsGrantOnRestart() throws Exception {
+        try (EngineFixture fixture = new EngineFixture(dir, request -> allow())) {
+            io.countersign.api.Action action = new io.countersign.api.Action(EXPORT.action(), EXPORT.resource(),
+                    EXPORT.parameters(), EXPORT.environment(), EngineFixture.AGENT.id(), EXPORT.onBehalfOf());
+            ActionRequest request = new ActionRequest("0b8f8d8e-3c1e-4d5c-9a59-8d2c3e4f5a6b", action,
+                    EXPORT.justification(), io.countersign.api.json.ActionDigest.of(action), Instant.now(), null);
+            fixture.journal().append(EntryTypes.REQUEST_RECEIVED, JournalCodec.received(request, EngineFixture.AGENT))
+                    .join();
+            fixture.journal().append(EntryTypes.POLICY_DECIDED, JournalCodec.decided(request.id(), allow(),
+                    io.countersign.api.RequestStatus.ALLOWED, null, Instant.now())).join();
+
+            fixture.restart();
+
+            RequestView view = fixture.engine().find(request.id()).orElseThrow();
+            assertNotNull(view.grant(), "the missing grant was issued on restart");
+            assertEquals("grant.issued", types(fixture).get(types(fixture).size() - 1));
+            assertInstanceOf(GrantResult.Done.class, consume(fixture, EngineFixture.AGENT,
+                    fixture.engine().grantToken(view.grant()), EXPORT));
         }
     }
 
@@ -250,6 +303,19 @@ class GrantTest {
             assertEquals(ExecutionOutcome.SUCCESS,
                     fixture.engine().find(grant.requestId()).orElseThrow().execution().outcome());
         }
+    }
+
+    private static void assertInvalid(EngineFixture fixture, String token, String why) throws Exception {
+        GrantResult result = consume(fixture, EngineFixture.AGENT, token, EXPORT);
+        assertEquals(GrantRefusal.INVALID_GRANT, refusal(result));
+        String detail = ((GrantResult.Refused) result).detail();
+        assertTrue(detail.contains(why), detail);
+    }
+
+    /** A token signed with {@code keys} over a header and payload of the caller's choosing. */
+    private static String signed(io.countersign.api.SigningKeys keys, String header, String payload) {
+        byte[] signature = keys.sign((header + "." + payload).getBytes(StandardCharsets.US_ASCII)).value();
+        return header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
     }
 
     private static final class MovableClock extends Clock {

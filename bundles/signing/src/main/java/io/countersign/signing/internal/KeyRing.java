@@ -4,6 +4,7 @@ import io.countersign.api.LogKey;
 import io.countersign.api.Signature;
 import io.countersign.api.SigningKeys;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -13,6 +14,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -55,6 +59,9 @@ public final class KeyRing implements SigningKeys {
     private final KeyDirectory files;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    /** Signing holds the read lock and rotating the write lock, so no key signs after its retirement time. */
+    private final ReadWriteLock rotation = new ReentrantReadWriteLock();
+    private final Map<String, Ed25519.PrivateKey> retiredSigners = new ConcurrentHashMap<>();
     private volatile State state;
 
     @Activate
@@ -159,8 +166,37 @@ public final class KeyRing implements SigningKeys {
 
     @Override
     public Signature sign(byte[] message) {
+        rotation.readLock().lock();
+        try {
+            State now = state;
+            return new Signature(now.current().keyId(), now.signer().sign(message));
+        } finally {
+            rotation.readLock().unlock();
+        }
+    }
+
+    @Override
+    public Signature sign(String keyId, byte[] message) {
         State now = state;
-        return new Signature(now.current().keyId(), now.signer().sign(message));
+        if (now.current().keyId().equals(keyId)) {
+            return new Signature(keyId, now.signer().sign(message));
+        }
+        if (!now.byId().containsKey(keyId)) {
+            throw new IllegalArgumentException("log " + now.origin() + " has no key " + keyId);
+        }
+        return new Signature(keyId, retiredSigners.computeIfAbsent(keyId, this::loadSigner).sign(message));
+    }
+
+    private Ed25519.PrivateKey loadSigner(String keyId) {
+        try {
+            Ed25519.PrivateKey signer = Ed25519.PrivateKey.fromSeed(files.readSeed(keyId));
+            if (!java.util.Arrays.equals(signer.publicKey(), state.byId().get(keyId).publicKey())) {
+                throw new IllegalStateException("the private seed of key " + keyId + " does not match its public key");
+            }
+            return signer;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the private seed of key " + keyId + " cannot be read", e);
+        }
     }
 
     @Override
@@ -170,9 +206,15 @@ public final class KeyRing implements SigningKeys {
     }
 
     @Override
-    public synchronized LogKey rotate() throws IOException {
-        State rotated = withNewKey(state.origin(), state.keys());
-        state = rotated;
+    public LogKey rotate() throws IOException {
+        State rotated;
+        rotation.writeLock().lock();
+        try {
+            rotated = withNewKey(state.origin(), state.keys());
+            state = rotated;
+        } finally {
+            rotation.writeLock().unlock();
+        }
         LOG.info("Rotated the signing key of log {}: {} is current, {} retired", rotated.origin(),
                 rotated.current().keyId(), rotated.keys().get(rotated.keys().size() - 2).keyId());
         return rotated.current();

@@ -95,6 +95,17 @@ class KeyRingTest {
     }
 
     @Test
+    void aRetiredKeyReproducesItsSignaturesAfterRotationAndRestart() throws IOException {
+        KeyRing ring = new KeyRing(directory, "example.com/log", Clock.systemUTC());
+        Signature original = ring.sign(MESSAGE);
+        ring.rotate();
+        assertArrayEquals(original.value(), ring.sign(original.keyId(), MESSAGE).value());
+        KeyRing reopened = new KeyRing(directory, "", Clock.systemUTC());
+        assertArrayEquals(original.value(), reopened.sign(original.keyId(), MESSAGE).value());
+        assertThrows(IllegalArgumentException.class, () -> reopened.sign("00000000", MESSAGE));
+    }
+
+    @Test
     void aListingWhoseKeyIdDoesNotMatchItsKeyIsRefused() throws IOException {
         KeyRing ring = new KeyRing(directory, "example.com/log", Clock.systemUTC());
         Path listing = directory.resolve(KeyDirectory.LISTING);

@@ -133,7 +133,7 @@ public final class RestApi implements HttpRoute {
             var submission = SubmissionParser.action(body);
             return approvals.submit(agent.get(), submission, idempotencyKey).thenAccept(result ->
                     Exchanges.json(response, callback, result.replayed() ? 200 : 201,
-                            Views.requestForAgent(result.view()), Map.of("Location", "/v1/actions/" + result.view().id())));
+                            Views.requestForAgent(result.view(), approvals), Map.of("Location", "/v1/actions/" + result.view().id())));
         });
         return true;
     }
@@ -151,7 +151,7 @@ public final class RestApi implements HttpRoute {
             return fail(response, callback, Problem.notFound("no action request " + id + " is visible to you"));
         }
         java.util.function.Function<RequestView, ObjectNode> render =
-                agent.isPresent() ? Views::requestForAgent : Views::request;
+                agent.isPresent() ? v -> Views.requestForAgent(v, approvals) : Views::request;
         String wait = Request.extractQueryParameters(request).getValue("wait");
         if (wait == null || view.get().status().isTerminal()) {
             Exchanges.json(response, callback, 200, render.apply(view.get()));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.Action;
+import io.countersign.api.ApprovalService;
 import io.countersign.api.Decision;
 import io.countersign.api.ExecutionReport;
 import io.countersign.api.Grant;
@@ -21,10 +22,10 @@ final class Views {
     }
 
     /** A request as its own agent sees it: with the grant token, which only that agent may present. */
-    static ObjectNode requestForAgent(RequestView view) {
+    static ObjectNode requestForAgent(RequestView view, ApprovalService approvals) {
         ObjectNode json = request(view);
         if (view.grant() != null) {
-            ((ObjectNode) json.get("grant")).put("token", view.grant().token());
+            ((ObjectNode) json.get("grant")).put("token", approvals.grantToken(view.grant()));
         }
         return json;
     }
