@@ -18,12 +18,27 @@ import org.slf4j.LoggerFactory;
  * Every checkpoint signed, one JSON line each ({@code {"note": "..."}}), appended and fsynced before it is served.
  * Only the sizes and line offsets stay in memory; notes are read back when asked for. A line cut short by a crash
  * was never served and is dropped on open; any other damage refuses the open.
+ * <p>
+ * The first failed write or fsync is final, as in the journal: after a failed fsync Linux may already have dropped
+ * the pages it could not write, so what the file holds past the last good line is unknown. The line is cut back off if
+ * the disk still allows it, and nothing more is appended until the ledger is restarted.
  */
 final class CheckpointFile implements AutoCloseable {
 
     static final String NAME = "checkpoints.log";
+    /** The longest line, newline included. Lines are a few hundred bytes: a longer one is damage. */
+    static final int MAX_LINE_BYTES = 4096;
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointFile.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Opens the file's channel; tests stand in one whose writes or fsyncs fail. */
+    @FunctionalInterface
+    interface ChannelOpener {
+        ChannelOpener DEFAULT = path -> FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+
+        FileChannel open(Path path) throws IOException;
+    }
 
     private final Path path;
     private final FileChannel channel;
@@ -32,6 +47,7 @@ final class CheckpointFile implements AutoCloseable {
     private int count;
     private long end;
     private volatile Checkpoint latest;
+    private volatile IOException failure;
 
     private CheckpointFile(Path path, FileChannel channel) {
         this.path = path;
@@ -39,10 +55,13 @@ final class CheckpointFile implements AutoCloseable {
     }
 
     static CheckpointFile open(Path directory) throws IOException {
+        return open(directory, ChannelOpener.DEFAULT);
+    }
+
+    static CheckpointFile open(Path directory, ChannelOpener opener) throws IOException {
         Files.createDirectories(directory);
         Path path = directory.resolve(NAME);
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel channel = opener.open(path);
         try {
             CheckpointFile file = new CheckpointFile(path, channel);
             file.load();
@@ -54,29 +73,23 @@ final class CheckpointFile implements AutoCloseable {
     }
 
     private void load() throws IOException {
-        byte[] content = Files.readAllBytes(path);
-        int lineStart = 0;
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] != '\n') {
-                continue;
-            }
-            Checkpoint checkpoint = decode(new String(content, lineStart, i - lineStart, StandardCharsets.UTF_8),
-                    lineStart);
+        long complete = BoundedLines.read(channel, path, MAX_LINE_BYTES, (offset, bytes, length) -> {
+            Checkpoint checkpoint = decode(new String(bytes, 0, length, StandardCharsets.UTF_8), offset);
             if (count > 0 && checkpoint.size() <= sizes[count - 1]) {
-                throw new IOException(path + " at byte " + lineStart + ": checkpoint of size " + checkpoint.size()
+                throw new IOException(path + " at byte " + offset + ": checkpoint of size " + checkpoint.size()
                         + " follows one of size " + sizes[count - 1]);
             }
-            remember(checkpoint.size(), lineStart);
+            remember(checkpoint.size(), offset);
             latest = checkpoint;
-            lineStart = i + 1;
-        }
-        if (lineStart < content.length) {
+        });
+        long length = channel.size();
+        if (complete < length) {
             LOG.warn("{} ended in a checkpoint line cut short at byte {} ({} bytes); it was never served and is"
-                    + " dropped", path, lineStart, content.length - lineStart);
-            channel.truncate(lineStart);
+                    + " dropped", path, complete, length - complete);
+            channel.truncate(complete);
             channel.force(true);
         }
-        end = lineStart;
+        end = complete;
     }
 
     private Checkpoint decode(String line, long offset) throws IOException {
@@ -88,18 +101,59 @@ final class CheckpointFile implements AutoCloseable {
         }
     }
 
-    synchronized void append(Checkpoint checkpoint) throws IOException {
-        byte[] line = (JSON.writeValueAsString(JSON.createObjectNode().put("note", checkpoint.note())) + "\n")
-                .getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buffer = ByteBuffer.wrap(line);
-        long at = end;
-        while (buffer.hasRemaining()) {
-            at += channel.write(buffer, at);
+    /**
+     * Appends the checkpoint's line and fsyncs it.
+     *
+     * @throws IllegalStateException if this append or an earlier one failed to write or fsync
+     */
+    synchronized void append(Checkpoint checkpoint) {
+        requireWritable();
+        byte[] line = (JSON.createObjectNode().put("note", checkpoint.note()) + "\n").getBytes(StandardCharsets.UTF_8);
+        if (line.length > MAX_LINE_BYTES) {
+            throw new IllegalArgumentException("the checkpoint of size " + checkpoint.size() + " takes " + line.length
+                    + " bytes, more than the " + MAX_LINE_BYTES + " a line of " + path + " may hold");
         }
-        channel.force(false);
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(line);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer, end + buffer.position());
+            }
+            channel.force(false);
+        } catch (IOException e) {
+            fail(e);
+            throw unwritable(e);
+        }
         remember(checkpoint.size(), end);
-        end = at;
+        end += line.length;
         latest = checkpoint;
+    }
+
+    private void fail(IOException cause) {
+        failure = cause;
+        try {
+            channel.truncate(end);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+        LOG.error("Writing or fsyncing a checkpoint to {} failed; no further checkpoint will be signed until the"
+                + " ledger is restarted (the write is not retried: after a failed fsync the page cache cannot be"
+                + " trusted)", path, cause);
+    }
+
+    boolean isWritable() {
+        return failure == null;
+    }
+
+    /** @throws IllegalStateException if an append has failed */
+    void requireWritable() {
+        IOException cause = failure;
+        if (cause != null) {
+            throw unwritable(cause);
+        }
+    }
+
+    private static IllegalStateException unwritable(IOException cause) {
+        return new IllegalStateException("checkpoints can no longer be written: " + cause.getMessage(), cause);
     }
 
     private void remember(long size, long offset) {

@@ -4,9 +4,11 @@ import io.countersign.api.Checkpoint;
 import io.countersign.api.Checkpoints;
 import io.countersign.api.LogKey;
 import io.countersign.api.MerkleLog;
+import io.countersign.api.Signature;
 import io.countersign.api.SigningKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * passed since the last one (and the log grew). Signing runs on its own thread, never on the append path.
  * <p>
  * On start the newest stored checkpoint is checked against the journal: a journal shorter than what was signed, or
- * whose tree at that size has another root, was cut or rewritten, and the ledger refuses to start.
+ * whose tree at that size has another root, was cut or rewritten, and the ledger refuses to start. The first failed
+ * write or fsync of a checkpoint stops signing until the ledger restarts; the newest good checkpoint is still served.
  */
 @Component(service = Checkpoints.class, configurationPid = "io.countersign.ledger",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -54,6 +57,7 @@ public final class Checkpointer implements Checkpoints, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
     private static final long TICK_MILLIS = 10;
+    private static final int SIGNING_ATTEMPTS = 3;
 
     private final MerkleLog log;
     private final SigningKeys keys;
@@ -63,25 +67,27 @@ public final class Checkpointer implements Checkpoints, AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService ticker;
     private volatile long lastSignedNanos = System.nanoTime();
+    private long retryNotBeforeNanos = System.nanoTime();
 
     @Activate
     public Checkpointer(@Reference MerkleLog log, @Reference SigningKeys keys, Config config) throws IOException {
-        this(log, keys, Path.of(config.directory().trim()), Duration.ofMillis(config.intervalMillis()),
-                config.maxEntries(), Clock.systemUTC());
+        this(log, keys, CheckpointFile.open(Path.of(config.directory().trim())),
+                Duration.ofMillis(config.intervalMillis()), config.maxEntries(), Clock.systemUTC());
     }
 
-    Checkpointer(MerkleLog log, SigningKeys keys, Path directory, Duration interval, long maxEntries, Clock clock)
-            throws IOException {
-        if (interval.isNegative() || interval.isZero() || maxEntries < 1) {
-            throw new IllegalArgumentException("intervalMillis and maxEntries must be positive");
-        }
+    /** Takes over {@code file}: it is closed with this checkpointer, or at once if starting fails. */
+    Checkpointer(MerkleLog log, SigningKeys keys, CheckpointFile file, Duration interval, long maxEntries,
+                 Clock clock) throws IOException {
         this.log = log;
         this.keys = keys;
+        this.file = file;
         this.intervalNanos = interval.toNanos();
         this.maxEntries = maxEntries;
         this.clock = clock;
-        this.file = CheckpointFile.open(directory);
         try {
+            if (interval.isNegative() || interval.isZero() || maxEntries < 1) {
+                throw new IllegalArgumentException("intervalMillis and maxEntries must be positive");
+            }
             checkAgainstJournal(file.latest());
             signNow();
         } catch (RuntimeException e) {
@@ -99,7 +105,7 @@ public final class Checkpointer implements Checkpoints, AutoCloseable {
     /** Opens the checkpoints outside OSGi, for tools and tests; {@link #close()} it when done. */
     public static Checkpointer open(MerkleLog log, SigningKeys keys, Path directory, Duration interval,
                                     long maxEntries) throws IOException {
-        return new Checkpointer(log, keys, directory, interval, maxEntries, Clock.systemUTC());
+        return new Checkpointer(log, keys, CheckpointFile.open(directory), interval, maxEntries, Clock.systemUTC());
     }
 
     private void checkAgainstJournal(Checkpoint last) {
@@ -110,7 +116,7 @@ public final class Checkpointer implements Checkpoints, AutoCloseable {
             throw new IllegalStateException("the stored checkpoints are of log '" + last.origin()
                     + "' but the signing keys are of log '" + keys.origin() + "'");
         }
-        LogKey key = keys.keys().stream().filter(k -> k.keyId().equals(last.keyId())).findFirst().orElseThrow(() ->
+        LogKey key = key(last.keyId()).orElseThrow(() ->
                 new IllegalStateException("the newest stored checkpoint is signed by unknown key " + last.keyId()));
         if (!keys.verify(key.keyId(), CheckpointNote.signedBytes(last), CheckpointNote.signatureOf(last))) {
             throw new IllegalStateException("the newest stored checkpoint (size " + last.size()
@@ -127,43 +133,78 @@ public final class Checkpointer implements Checkpoints, AutoCloseable {
         }
     }
 
+    private Optional<LogKey> key(String keyId) {
+        return keys.keys().stream().filter(candidate -> candidate.keyId().equals(keyId)).findFirst();
+    }
+
     private void tick() {
+        if (System.nanoTime() - retryNotBeforeNanos < 0 || !isDue()) {
+            return;
+        }
         try {
-            Checkpoint latest = file.latest();
-            long signed = latest == null ? -1 : latest.size();
-            long size = log.size();
-            if (size > signed && (size - Math.max(signed, 0) >= maxEntries
-                    || System.nanoTime() - lastSignedNanos >= intervalNanos)) {
-                signNow();
-            }
+            signNow();
         } catch (RuntimeException e) {
-            LOG.error("Signing a checkpoint failed; retrying on the next tick", e);
+            if (!file.isWritable()) {
+                ticker.shutdown(); // the file has logged why; signing stays stopped until the ledger restarts
+                return;
+            }
+            retryNotBeforeNanos = System.nanoTime() + intervalNanos;
+            LOG.error("Signing a checkpoint failed; retrying in {} ms", TimeUnit.NANOSECONDS.toMillis(intervalNanos),
+                    e);
         }
     }
 
+    private boolean isDue() {
+        Checkpoint latest = file.latest();
+        long signed = latest == null ? -1 : latest.size();
+        long size = log.size();
+        return size > signed && (size - Math.max(signed, 0) >= maxEntries
+                || System.nanoTime() - lastSignedNanos >= intervalNanos);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException if checkpoints can no longer be written (the first failed write or fsync is
+     *         final), or if no key was current at the checkpoint's time
+     */
     @Override
     public synchronized Checkpoint signNow() {
+        file.requireWritable();
         Checkpoint latest = file.latest();
         long size = log.size();
         if (latest != null && latest.size() >= size) {
             return latest;
         }
-        Instant now = clock.instant();
-        if (latest != null && now.isBefore(latest.time())) {
-            now = latest.time();
-        }
-        byte[] root = log.root(size);
-        String origin = keys.origin();
-        String text = CheckpointNote.text(origin, size, root, now);
-        Checkpoint checkpoint = CheckpointNote.signed(origin, size, root, now,
-                keys.sign(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        try {
-            file.append(checkpoint);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not store the checkpoint of size " + size, e);
-        }
+        Checkpoint checkpoint = sign(size, log.root(size), latest);
+        file.append(checkpoint);
         lastSignedNanos = System.nanoTime();
         return checkpoint;
+    }
+
+    /**
+     * A key rotating between reading the clock and signing would pair the time with a key that was not current then
+     * (a new key's {@code createdAt} is rounded down to the second), and the checkpoint would be rejected; such a
+     * signature is thrown away and the clock read again.
+     */
+    private Checkpoint sign(long size, byte[] root, Checkpoint latest) {
+        String origin = keys.origin();
+        for (int attempt = 0; attempt < SIGNING_ATTEMPTS; attempt++) {
+            Instant time = timeNotBefore(latest);
+            Signature signature = keys.sign(CheckpointNote.text(origin, size, root, time)
+                    .getBytes(StandardCharsets.UTF_8));
+            if (key(signature.keyId()).filter(signer -> signer.wasCurrentAt(time)).isPresent()) {
+                return CheckpointNote.signed(origin, size, root, time, signature);
+            }
+        }
+        throw new IllegalStateException("the checkpoint of size " + size + " was signed " + SIGNING_ATTEMPTS
+                + " times by a key that was not current at its time; is the clock behind the newest key's createdAt?");
+    }
+
+    /** Now, unless the clock stepped back behind the newest checkpoint: times never decrease along the log. */
+    private Instant timeNotBefore(Checkpoint latest) {
+        Instant now = clock.instant();
+        return latest != null && now.isBefore(latest.time()) ? latest.time() : now;
     }
 
     @Override

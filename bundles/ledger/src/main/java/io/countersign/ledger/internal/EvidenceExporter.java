@@ -10,12 +10,15 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.NoSuchElementException;
+import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** Evidence bundles for one request or a time range, for the HTTP API and the {@code countersign:export} command. */
+/**
+ * Evidence bundles for one request or a time range, for the HTTP API and the {@code countersign:export} command: each
+ * is planned (and refused if invalid) before it is written.
+ */
 @Component(service = EvidenceExporter.class)
 public final class EvidenceExporter {
 
@@ -30,22 +33,26 @@ public final class EvidenceExporter {
     }
 
     /**
-     * Writes the bundle of every entry of one request.
+     * Plans the bundle of every entry of one request, or nothing if there is no such request.
      *
      * @param trustedSize the size of a checkpoint the reader already trusts, or {@code null}
-     * @throws NoSuchElementException if there is no such request
      */
-    public void exportRequest(String requestId, Long trustedSize, OutputStream out) throws IOException {
+    Optional<BundlePlan> planRequest(String requestId, Long trustedSize) throws InvalidExportException {
         List<Long> seqs = approvals.journalSeqs(requestId);
         if (seqs.isEmpty()) {
-            throw new NoSuchElementException("no action request " + requestId);
+            return Optional.empty();
         }
-        writer.writeRequest(requestId, seqs, trustedSize, out);
+        return Optional.of(writer.planRequest(requestId, seqs, trustedSize));
     }
 
-    /** Writes the bundle of every entry from {@code from} to {@code to}, with one boundary entry on each side. */
-    public void exportRange(Instant from, Instant to, Long trustedSize, OutputStream out) throws IOException {
-        writer.writeRange(from, to, trustedSize, out);
+    /** Plans the bundle of every entry from {@code from} to {@code to}, with one boundary entry on each side. */
+    BundlePlan planRange(Instant from, Instant to, Long trustedSize) throws InvalidExportException {
+        return writer.planRange(from, to, trustedSize);
+    }
+
+    /** Streams a planned bundle to {@code out}; see {@link EvidenceWriter#write}. */
+    void write(BundlePlan plan, OutputStream out) throws IOException {
+        writer.write(plan, out);
     }
 
     /** Whether this agent asked for the request, so may have its evidence. */

@@ -4,6 +4,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -41,13 +42,15 @@ public class ExportCommand implements Action {
             System.err.println("give either --request ID or both --from and --to");
             return null;
         }
+        Optional<BundlePlan> plan = request != null ? exporter.planRequest(request, trustedSize)
+                : Optional.of(exporter.planRange(Instant.parse(from), Instant.parse(to), trustedSize));
+        if (plan.isEmpty()) {
+            System.err.println("no action request " + request);
+            return null;
+        }
         Path target = Path.of(file).toAbsolutePath();
         try (OutputStream out = Files.newOutputStream(target)) {
-            if (request != null) {
-                exporter.exportRequest(request, trustedSize, out);
-            } else {
-                exporter.exportRange(Instant.parse(from), Instant.parse(to), trustedSize, out);
-            }
+            exporter.write(plan.get(), out);
         } catch (Exception e) {
             Files.deleteIfExists(target);
             throw e;

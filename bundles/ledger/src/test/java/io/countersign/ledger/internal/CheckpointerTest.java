@@ -6,13 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countersign.api.Checkpoint;
+import io.countersign.api.LogKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointerTest {
@@ -145,6 +155,124 @@ class CheckpointerTest {
             IllegalStateException refused = assertThrows(IllegalStateException.class,
                     () -> open(fixture, LONG, 1_000_000));
             assertTrue(refused.getMessage().contains("does not verify"), refused.getMessage());
+        }
+    }
+
+    enum Fault { FSYNC, WRITE_HALFWAY }
+
+    @ParameterizedTest
+    @EnumSource(Fault.class)
+    void theFirstFailedWriteOrFsyncIsFinalAndTheLastGoodCheckpointStaysServed(Fault fault) throws Exception {
+        Path ledger = dir.resolve("ledger");
+        Path path = ledger.resolve(CheckpointFile.NAME);
+        FaultyChannel.Opener disk = new FaultyChannel.Opener();
+        try (LedgerFixture fixture = new LedgerFixture(dir)) {
+            fixture.append(2, "r1");
+            try (Checkpointer checkpointer = new Checkpointer(fixture.journal, fixture.keys,
+                    CheckpointFile.open(ledger, disk), Duration.ofMillis(20), 1_000_000, Clock.systemUTC())) {
+                Checkpoint good = checkpointer.latest().orElseThrow();
+                long goodLength = Files.size(path);
+                disk.channel.failForces = fault == Fault.FSYNC;
+                disk.channel.failWritesHalfway = fault == Fault.WRITE_HALFWAY;
+                fixture.append(1, "r2");
+
+                IllegalStateException refused = assertThrows(IllegalStateException.class, checkpointer::signNow);
+                assertTrue(refused.getMessage().startsWith("checkpoints can no longer be written: simulated"),
+                        refused.getMessage());
+                assertEquals(good, checkpointer.latest().orElseThrow());
+                assertEquals(goodLength, Files.size(path), "the failed line is cut back off");
+
+                disk.channel.failForces = false;
+                disk.channel.failWritesHalfway = false;
+                fixture.append(1, "r3");
+                Thread.sleep(200);
+                assertEquals(1, disk.channel.failures.get(), "the write is never retried");
+                assertEquals(good, checkpointer.latest().orElseThrow(), "signing stopped");
+                assertEquals(goodLength, Files.size(path));
+                refused = assertThrows(IllegalStateException.class, checkpointer::signNow);
+                assertTrue(refused.getMessage().startsWith("checkpoints can no longer be written: "));
+            }
+            try (Checkpointer restarted = open(fixture, LONG, 1_000_000)) {
+                assertEquals(4, restarted.latest().orElseThrow().size());
+                assertEquals(2, restarted.covering(0).orElseThrow().size());
+                assertTrue(restarted.ofSize(3).isEmpty(), "the checkpoint that failed to store was never kept");
+            }
+        }
+    }
+
+    /** Reads the given instants, in order, then the real time. */
+    private static final class ScriptedClock extends Clock {
+        private final Deque<Instant> script = new ConcurrentLinkedDeque<>();
+
+        void next(Instant... instants) {
+            script.addAll(List.of(instants));
+        }
+
+        @Override
+        public Instant instant() {
+            Instant next = script.poll();
+            return next != null ? next : Instant.now();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private Checkpointer open(LedgerFixture fixture, Clock clock) throws Exception {
+        return new Checkpointer(fixture.journal, fixture.keys, CheckpointFile.open(dir.resolve("ledger")), LONG,
+                1_000_000, clock);
+    }
+
+    /** Waits until the clock is in a later second than {@code time}, so that a key created now starts after it. */
+    private static void awaitSecondAfter(Instant time) throws InterruptedException {
+        while (Instant.now().getEpochSecond() <= time.getEpochSecond()) {
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void aKeyRotatedBetweenReadingTheClockAndSigningIsNotPairedWithAnEarlierTime() throws Exception {
+        ScriptedClock clock = new ScriptedClock();
+        try (LedgerFixture fixture = new LedgerFixture(dir);
+             Checkpointer checkpointer = open(fixture, clock)) {
+            Checkpoint before = checkpointer.latest().orElseThrow();
+            awaitSecondAfter(before.time());
+            LogKey rotated = fixture.keys.rotate();
+            fixture.append(1, "r1");
+            clock.next(before.time()); // as if read just before the rotation: earlier than the new key's createdAt
+
+            Checkpoint checkpoint = checkpointer.signNow();
+            assertEquals(rotated.keyId(), checkpoint.keyId());
+            assertTrue(rotated.wasCurrentAt(checkpoint.time()), checkpoint.time() + " is outside the new key's"
+                    + " interval, which starts at " + rotated.createdAt());
+            assertTrue(fixture.keys.verify(checkpoint.keyId(), CheckpointNote.signedBytes(checkpoint),
+                    CheckpointNote.signatureOf(checkpoint)));
+        }
+    }
+
+    @Test
+    void aCheckpointNoKeyWasCurrentForIsRefusedAfterThreeAttempts() throws Exception {
+        ScriptedClock clock = new ScriptedClock();
+        try (LedgerFixture fixture = new LedgerFixture(dir);
+             Checkpointer checkpointer = open(fixture, clock)) {
+            Checkpoint before = checkpointer.latest().orElseThrow();
+            awaitSecondAfter(before.time());
+            fixture.keys.rotate();
+            fixture.append(1, "r1");
+            clock.next(before.time(), before.time(), before.time());
+
+            IllegalStateException refused = assertThrows(IllegalStateException.class, checkpointer::signNow);
+            assertTrue(refused.getMessage().contains("signed 3 times by a key that was not current"),
+                    refused.getMessage());
+            assertEquals(before, checkpointer.latest().orElseThrow());
+            assertEquals(before.size() + 1, checkpointer.signNow().size(), "the real time signs");
         }
     }
 }
