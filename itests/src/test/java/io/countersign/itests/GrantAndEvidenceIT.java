@@ -147,7 +147,8 @@ public class GrantAndEvidenceIT extends CountersignTestSupport {
         assertTrue(!afterRotation.path("keyId").asText().equals(beforeRotation.path("keyId").asText()));
 
         Path bundle = work().resolve("exported-" + System.nanoTime() + ".zip");
-        String exported = shell("countersign:export --from " + from + " --to " + Instant.now() + " " + bundle);
+        String exported = shell("countersign:export --from " + from + " --to " + Instant.now() + " --trusted-size "
+                + beforeRotation.path("size").asLong() + " " + bundle);
         assertTrue(exported, exported.contains("Evidence written to " + bundle));
         Path trusted = Files.writeString(Files.createTempFile(work(), "trusted", ".txt"),
                 beforeRotation.path("note").asText());
