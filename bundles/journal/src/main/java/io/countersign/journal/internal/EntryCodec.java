@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.JournalEntry;
 import io.countersign.api.json.Jcs;
@@ -47,19 +46,6 @@ final class EntryCodec {
         }
     }
 
-    static ObjectNode entryObject(long seq, Instant time, String type, ObjectNode data, String prev) {
-        ObjectNode entry = JsonNodeFactory.instance.objectNode();
-        entry.put("seq", seq);
-        entry.put("time", time.toString());
-        entry.put("type", type);
-        entry.set("data", data);
-        entry.put("prev", prev);
-        return entry;
-    }
-
-    static byte[] canonical(long seq, Instant time, String type, ObjectNode data, String prev) {
-        return Jcs.canonicalize(entryObject(seq, time, type, data, prev));
-    }
 
     String hash(byte[] canonical) {
         return hashText(digest(canonical));

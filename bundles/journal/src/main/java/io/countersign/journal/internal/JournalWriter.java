@@ -111,7 +111,7 @@ final class JournalWriter implements Runnable {
             }
             byte[] canonical;
             try {
-                canonical = EntryCodec.canonical(seq, now, pending.type(), pending.data(), prev);
+                canonical = JournalEntry.canonicalBytes(seq, now, pending.type(), pending.data(), prev);
                 if (canonical.length > SegmentCursor.MAX_PAYLOAD_BYTES) {
                     throw new IllegalArgumentException("journal entry of " + canonical.length + " bytes exceeds the "
                             + SegmentCursor.MAX_PAYLOAD_BYTES + "-byte limit");

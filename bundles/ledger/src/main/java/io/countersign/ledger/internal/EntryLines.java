@@ -1,10 +1,7 @@
 package io.countersign.ledger.internal;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.Journal;
 import io.countersign.api.JournalEntry;
-import io.countersign.api.json.Jcs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
@@ -76,22 +73,13 @@ final class EntryLines {
                     throw new IllegalStateException("journal entry " + seq + " cannot be read");
                 }
                 for (JournalEntry entry : chunk) {
-                    consumer.accept(entry, canonical(entry));
+                    consumer.accept(entry, entry.canonicalBytes());
                 }
                 seq += chunk.size();
             }
         }
     }
 
-    private static byte[] canonical(JournalEntry entry) {
-        ObjectNode object = JsonNodeFactory.instance.objectNode();
-        object.put("seq", entry.seq());
-        object.put("time", entry.time().toString());
-        object.put("type", entry.type());
-        object.set("data", entry.data());
-        object.put("prev", entry.prevHash());
-        return Jcs.canonicalize(object);
-    }
 
     private static MessageDigest sha256() {
         try {
