@@ -3,10 +3,10 @@ package io.countersign.itests;
 import static org.junit.Assert.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.countersign.api.json.Jcs;
+import io.countersign.api.JournalEntry;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.HexFormat;
 
 /** Checks the ledger served over HTTP from its first entry: sequence, links, and every hash recomputed. */
@@ -28,11 +28,9 @@ final class LedgerChain {
             for (JsonNode entry : entries) {
                 assertEquals(seq, entry.path("seq").asLong());
                 assertEquals("entry " + seq + " links to its predecessor", previous, entry.path("prev").asText());
-                ObjectNode canonical = JsonNodeFactory.instance.objectNode();
-                for (String field : new String[] {"seq", "time", "type", "data", "prev"}) {
-                    canonical.set(field, entry.get(field));
-                }
-                String hash = "sha256:" + HexFormat.of().formatHex(sha256.digest(Jcs.canonicalize(canonical)));
+                byte[] canonical = JournalEntry.canonicalBytes(seq, Instant.parse(entry.path("time").asText()),
+                        entry.path("type").asText(), (ObjectNode) entry.get("data"), entry.path("prev").asText());
+                String hash = "sha256:" + HexFormat.of().formatHex(sha256.digest(canonical));
                 assertEquals("entry " + seq + " hashes to what it claims", hash, entry.path("hash").asText());
                 previous = hash;
                 seq++;
