@@ -30,9 +30,28 @@ public interface ApprovalService {
     /** The pending requests this reviewer may decide now. */
     List<RequestView> pendingFor(Reviewer reviewer);
 
-    /** Applies one review; empty if there is no such request. */
+    /** Every request waiting for reviews now, oldest first. */
+    List<RequestView> pending();
+
+    /** Applies one review made through the HTTP API; empty if there is no such request. */
+    default CompletionStage<Optional<ReviewResult>> review(Reviewer reviewer, String requestId, Verdict verdict,
+                                                           String comment) {
+        return review(reviewer, requestId, verdict, comment, ReviewEvidence.api());
+    }
+
+    /**
+     * Applies one review with the evidence its channel verified; empty if there is no such request. Every channel
+     * comes through here, so the same checks apply to all: eligibility now, separation of duties, one vote per
+     * reviewer, the digest shown, and replays. The evidence is journaled with the vote, or with the refusal.
+     */
     CompletionStage<Optional<ReviewResult>> review(Reviewer reviewer, String requestId, Verdict verdict,
-                                                   String comment);
+                                                   String comment, ReviewEvidence evidence);
+
+    /**
+     * Journals what a channel refused or saw; changes no request. Unauthenticated callers can cause these, so the
+     * rate at which they are journaled is bounded: beyond it they are counted and the count is journaled later.
+     */
+    CompletionStage<Void> recordChannelEvent(ChannelEvent event);
 
     /**
      * Consumes a grant as its enforcement point is about to run {@code presented}: the grant must be genuine, the

@@ -9,7 +9,11 @@ public enum RefusalReason {
     /** The reviewer has already voted on this request. */
     ALREADY_VOTED("already-voted"),
     /** The request is no longer pending. */
-    NOT_PENDING("not-pending");
+    NOT_PENDING("not-pending"),
+    /** This click (its channel's replay key) was already counted. */
+    REPLAYED("replayed"),
+    /** The reviewer was shown an action with another digest than the request's. */
+    DIGEST_MISMATCH("digest-mismatch");
 
     private final String code;
 

@@ -47,6 +47,15 @@ final class EntryTypes {
     private EntryTypes() {
     }
 
+    /**
+     * Entries about messages to and from reviewers ({@code notification.*}, {@code channel.*}): they name a request
+     * but change none, may come after it finished, and a {@code channel.refused} may name a request id a caller
+     * made up. They are covered by the hash chain and the tree like every entry, and take no part in the chain rules.
+     */
+    static boolean isAboutMessages(String type) {
+        return type.startsWith("notification.") || type.startsWith("channel.");
+    }
+
     /** The members this type must have; empty for types the verifier has no rules for. */
     static Set<DataMember> requiredMembers(String type) {
         return REQUIRED.getOrDefault(type, Set.of());

@@ -102,7 +102,7 @@ final class RequestChains {
 
     void accept(Entry entry) {
         String id = entry.request();
-        if (id == null || entry.isKeyEntry()) {
+        if (id == null || entry.isKeyEntry() || EntryTypes.isAboutMessages(entry.type())) {
             return;
         }
         Finished done = finished.get(id);

@@ -5,6 +5,7 @@ import io.countersign.api.ActionRequest;
 import io.countersign.api.ActionSubmission;
 import io.countersign.api.Agent;
 import io.countersign.api.ApprovalService;
+import io.countersign.api.ChannelEvent;
 import io.countersign.api.Decision;
 import io.countersign.api.ExecutionReport;
 import io.countersign.api.Grant;
@@ -14,9 +15,11 @@ import io.countersign.api.Journal;
 import io.countersign.api.JournalEntry;
 import io.countersign.api.Outcome;
 import io.countersign.api.PolicyEngine;
+import io.countersign.api.RequestListener;
 import io.countersign.api.RequestRejectedException;
 import io.countersign.api.RequestStatus;
 import io.countersign.api.RequestView;
+import io.countersign.api.ReviewEvidence;
 import io.countersign.api.ReviewResult;
 import io.countersign.api.ReviewRoute;
 import io.countersign.api.Reviewer;
@@ -51,6 +54,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -74,7 +79,13 @@ public final class ApprovalEngine implements ApprovalService {
     public @interface Config {
         @AttributeDefinition(description = "How long a grant may be consumed after it is issued, in seconds")
         long grantTtlSeconds() default DEFAULT_GRANT_TTL_SECONDS;
+
+        @AttributeDefinition(description = "How many channel events (refused callbacks, opened links) per second per"
+                + " channel are journaled one by one; beyond that they are counted and the count is journaled")
+        int channelEventsPerSecond() default DEFAULT_CHANNEL_EVENTS_PER_SECOND;
     }
+
+    static final int DEFAULT_CHANNEL_EVENTS_PER_SECOND = 50;
 
     static final long DEFAULT_GRANT_TTL_SECONDS = 900;
 
@@ -99,6 +110,8 @@ public final class ApprovalEngine implements ApprovalService {
     /** Grants being consumed and executions being reported right now, by request id: one call at a time each. */
     private final Set<String> consuming = ConcurrentHashMap.newKeySet();
     private final Set<String> reporting = ConcurrentHashMap.newKeySet();
+    private final List<RequestListener> listeners = new CopyOnWriteArrayList<>();
+    private final ChannelEventLimiter channelEvents;
 
     /** What an idempotency key stands for. */
     private record Keyed(String requestId, String digest) {
@@ -107,10 +120,16 @@ public final class ApprovalEngine implements ApprovalService {
     @Activate
     public ApprovalEngine(@Reference Journal journal, @Reference PolicyEngine policy, @Reference SigningKeys keys,
                           Config config) {
-        this(journal, policy, keys, Duration.ofSeconds(config.grantTtlSeconds()), Clock.systemUTC());
+        this(journal, policy, keys, Duration.ofSeconds(config.grantTtlSeconds()), config.channelEventsPerSecond(),
+                Clock.systemUTC());
     }
 
     ApprovalEngine(Journal journal, PolicyEngine policy, SigningKeys keys, Duration grantTtl, Clock clock) {
+        this(journal, policy, keys, grantTtl, DEFAULT_CHANNEL_EVENTS_PER_SECOND, clock);
+    }
+
+    ApprovalEngine(Journal journal, PolicyEngine policy, SigningKeys keys, Duration grantTtl,
+                   int channelEventsPerSecond, Clock clock) {
         if (grantTtl.getSeconds() < 1) {
             throw new IllegalArgumentException("grantTtlSeconds must be at least 1");
         }
@@ -119,12 +138,22 @@ public final class ApprovalEngine implements ApprovalService {
         this.tokens = new GrantTokens(keys);
         this.grantTtl = grantTtl;
         this.clock = clock;
+        this.channelEvents = new ChannelEventLimiter(channelEventsPerSecond, clock);
         this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "countersign-deadlines");
             thread.setDaemon(true);
             return thread;
         });
         recover();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(RequestListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(RequestListener listener) {
+        listeners.remove(listener);
     }
 
     @Deactivate
@@ -302,24 +331,38 @@ public final class ApprovalEngine implements ApprovalService {
     }
 
     @Override
+    public List<RequestView> pending() {
+        List<RequestView> open = new ArrayList<>();
+        for (String id : pending) {
+            RequestView view = committed.get(id);
+            if (view != null && view.status() == RequestStatus.PENDING) {
+                open.add(view);
+            }
+        }
+        open.sort(Comparator.comparing((RequestView v) -> v.request().receivedAt()).thenComparing(RequestView::id));
+        return open;
+    }
+
+    @Override
     public CompletionStage<Optional<ReviewResult>> review(Reviewer reviewer, String requestId, Verdict verdict,
-                                                          String comment) {
+                                                          String comment, ReviewEvidence evidence) {
         RequestState state = live.get(requestId);
         if (state == null) {
             RequestView closed = closedView(requestId);
             if (closed == null) {
                 return CompletableFuture.completedFuture(Optional.empty());
             }
-            return refuse(closed, reviewer, verdict, Eligibility.check(closed, reviewer).orElseThrow());
+            return refuse(closed, reviewer, verdict, Eligibility.check(closed, reviewer, evidence).orElseThrow(),
+                    evidence);
         }
         synchronized (state) {
             Instant now = clock.instant();
             expireIfDue(state, now);
-            Optional<Eligibility.Refusal> refusal = Eligibility.check(state.view(), reviewer);
+            Optional<Eligibility.Refusal> refusal = Eligibility.check(state.view(), reviewer, evidence);
             if (refusal.isPresent()) {
-                return refuse(state.view(), reviewer, verdict, refusal.get());
+                return refuse(state.view(), reviewer, verdict, refusal.get(), evidence);
             }
-            Vote vote = new Vote(reviewer.id(), verdict, comment, reviewer.groups(), now);
+            Vote vote = new Vote(reviewer.id(), verdict, comment, reviewer.groups(), now, evidence);
             state.addVote(vote);
             CompletableFuture<JournalEntry> written = append(state, EntryTypes.REVIEW_ACCEPTED,
                     JournalCodec.accepted(requestId, state.request().digest(), vote));
@@ -340,9 +383,9 @@ public final class ApprovalEngine implements ApprovalService {
 
     /** Journals a refused review; the request is unchanged. */
     private CompletionStage<Optional<ReviewResult>> refuse(RequestView current, Reviewer reviewer, Verdict verdict,
-                                                           Eligibility.Refusal refusal) {
+                                                           Eligibility.Refusal refusal, ReviewEvidence evidence) {
         return journal.append(EntryTypes.REVIEW_REFUSED, JournalCodec.refused(current.id(), reviewer.id(),
-                        reviewer.groups(), verdict, refusal.reason(), refusal.detail()))
+                        reviewer.groups(), verdict, refusal.reason(), refusal.detail(), evidence))
                 .thenApply(entry -> Optional.of(new ReviewResult.Refused(find(current.id()).orElse(current),
                         refusal.reason(), refusal.detail())));
     }
@@ -535,6 +578,20 @@ public final class ApprovalEngine implements ApprovalService {
     }
 
     @Override
+    public CompletionStage<Void> recordChannelEvent(ChannelEvent event) {
+        Instant now = clock.instant();
+        ChannelEventLimiter.Admission admission = channelEvents.admit(event.channel());
+        if (!admission.admitted()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (admission.suppressed() > 0) {
+            journal.append(ChannelEvent.Kind.REFUSED.entryType(), JournalCodec.channelEventsSuppressed(
+                    event.channel(), admission.suppressed(), admission.suppressedSince(), now));
+        }
+        return journal.append(event.kind().entryType(), JournalCodec.channelEvent(event, now)).thenApply(e -> null);
+    }
+
+    @Override
     public String grantToken(Grant grant) {
         return grant.token() != null ? grant.token() : tokens.reissue(grant);
     }
@@ -563,6 +620,15 @@ public final class ApprovalEngine implements ApprovalService {
         List<CompletableFuture<Optional<RequestView>>> waiting = waiters.remove(view.id());
         if (waiting != null) {
             waiting.forEach(f -> f.complete(Optional.of(latest)));
+        }
+        if (latest == view) {
+            for (RequestListener listener : listeners) {
+                try {
+                    listener.changed(latest);
+                } catch (RuntimeException e) {
+                    LOG.error("request listener {} failed on {}", listener, latest.id(), e);
+                }
+            }
         }
     }
 

@@ -3,7 +3,9 @@ package io.countersign.core.internal;
 import io.countersign.api.RefusalReason;
 import io.countersign.api.RequestStatus;
 import io.countersign.api.RequestView;
+import io.countersign.api.ReviewEvidence;
 import io.countersign.api.Reviewer;
+import io.countersign.api.Vote;
 import java.util.Optional;
 
 /**
@@ -16,6 +18,31 @@ final class Eligibility {
     }
 
     private Eligibility() {
+    }
+
+    /**
+     * Also refuses a click already counted (its channel's replay key is on a vote) and a vote for an action the
+     * reviewer was not shown (another digest).
+     */
+    static Optional<Refusal> check(RequestView state, Reviewer reviewer, ReviewEvidence evidence) {
+        String replayKey = evidence.replayKey();
+        if (replayKey != null) {
+            for (Vote vote : state.votes()) {
+                if (replayKey.equals(vote.evidence().replayKey())) {
+                    return refuse(RefusalReason.REPLAYED, "this " + evidence.channel()
+                            + " click was already counted, as the vote of " + vote.reviewer() + " at " + vote.at());
+                }
+            }
+        }
+        Optional<Refusal> refusal = check(state, reviewer);
+        if (refusal.isPresent()) {
+            return refusal;
+        }
+        if (evidence.digest() != null && !evidence.digest().equals(state.request().digest())) {
+            return refuse(RefusalReason.DIGEST_MISMATCH, "the reviewer was shown an action with digest "
+                    + evidence.digest() + ", not this request's " + state.request().digest());
+        }
+        return Optional.empty();
     }
 
     static Optional<Refusal> check(RequestView state, Reviewer reviewer) {

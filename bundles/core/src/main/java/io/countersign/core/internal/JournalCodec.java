@@ -16,7 +16,9 @@ import io.countersign.api.GroupQuorum;
 import io.countersign.api.Outcome;
 import io.countersign.api.RefusalReason;
 import io.countersign.api.RequestStatus;
+import io.countersign.api.ReviewEvidence;
 import io.countersign.api.ReviewRoute;
+import io.countersign.api.ChannelEvent;
 import io.countersign.api.Verdict;
 import io.countersign.api.Vote;
 import java.time.Duration;
@@ -90,11 +92,12 @@ final class JournalCodec {
             data.put("comment", vote.comment());
         }
         strings(data.putArray("groups"), new TreeSet<>(vote.groups()));
+        evidence(data, vote.evidence());
         return data;
     }
 
     static ObjectNode refused(String requestId, String reviewer, Collection<String> groups, Verdict verdict,
-                              RefusalReason reason, String detail) {
+                              RefusalReason reason, String detail, ReviewEvidence evidence) {
         ObjectNode data = JSON.objectNode();
         data.put("request", requestId);
         data.put("reviewer", reviewer);
@@ -102,6 +105,64 @@ final class JournalCodec {
         data.put("verdict", verdict.wireName());
         data.put("reason", reason.code());
         data.put("detail", detail);
+        evidence(data, evidence);
+        return data;
+    }
+
+    /** The channel a review came through and, for channels other than the API, what the channel verified. */
+    private static void evidence(ObjectNode data, ReviewEvidence evidence) {
+        data.put("channel", evidence.channel());
+        if (evidence.replayKey() == null && evidence.digest() == null && evidence.artifact().isEmpty()) {
+            return;
+        }
+        ObjectNode json = data.putObject("evidence");
+        if (evidence.replayKey() != null) {
+            json.put("replayKey", evidence.replayKey());
+        }
+        if (evidence.digest() != null) {
+            json.put("digestShown", evidence.digest());
+        }
+        json.set("artifact", evidence.artifact().deepCopy());
+    }
+
+    private static ReviewEvidence evidence(JsonNode data) {
+        String channel = data.path("channel").asText("api");
+        JsonNode json = data.path("evidence");
+        if (!json.isObject()) {
+            return channel.equals("api") ? ReviewEvidence.api()
+                    : new ReviewEvidence(channel, null, null, JSON.objectNode());
+        }
+        JsonNode artifact = json.path("artifact");
+        return new ReviewEvidence(channel, json.hasNonNull("replayKey") ? json.get("replayKey").asText() : null,
+                json.hasNonNull("digestShown") ? json.get("digestShown").asText() : null,
+                artifact.isObject() ? (ObjectNode) artifact : JSON.objectNode());
+    }
+
+    static ObjectNode channelEvent(ChannelEvent event, Instant at) {
+        ObjectNode data = JSON.objectNode();
+        data.put("channel", event.channel());
+        data.put("code", event.code());
+        data.put("detail", event.detail());
+        if (event.requestId() != null) {
+            data.put("request", event.requestId());
+        }
+        if (event.reviewer() != null) {
+            data.put("reviewer", event.reviewer());
+        }
+        data.put("at", at.toString());
+        data.set("evidence", event.evidence().deepCopy());
+        return data;
+    }
+
+    static ObjectNode channelEventsSuppressed(String channel, long count, Instant since, Instant at) {
+        ObjectNode data = JSON.objectNode();
+        data.put("channel", channel);
+        data.put("code", "suppressed");
+        data.put("detail", count + " more channel events since " + since + " were not journaled one by one:"
+                + " the rate limit for unauthenticated callers was reached");
+        data.put("count", count);
+        data.put("at", at.toString());
+        data.putObject("evidence");
         return data;
     }
 
@@ -236,7 +297,8 @@ final class JournalCodec {
         Instant at = at(data);
         JsonNode comment = data.get("comment");
         return new Vote(data.path("reviewer").asText(), Verdict.fromWire(data.path("verdict").asText()),
-                comment == null ? null : comment.asText(), Set.copyOf(strings(data.path("groups"))), at);
+                comment == null ? null : comment.asText(), Set.copyOf(strings(data.path("groups"))), at,
+                evidence(data));
     }
 
     private static void strings(ArrayNode array, Collection<String> values) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The directory Countersign writes on first start when none exists: two agents, six reviewers in two groups, and
@@ -54,9 +55,10 @@ final class DemoDirectory {
         ArrayNode plainReviewers = plain.putArray("reviewers");
         for (Person person : REVIEWERS) {
             String token = Credentials.newSecret(Credentials.REVIEWER_TOKEN_PREFIX);
+            Map<String, String> contacts = Map.of("email", person.id() + "@example.com");
             hashedReviewers.add(DirectoryData.reviewerJson(person.id(), Credentials.hash(token), "tokenHash",
-                    person.groups()));
-            plainReviewers.add(DirectoryData.reviewerJson(person.id(), token, "token", person.groups()));
+                    person.groups(), contacts));
+            plainReviewers.add(DirectoryData.reviewerJson(person.id(), token, "token", person.groups(), contacts));
         }
         writeOwnerOnly(credentialsFile, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(plain));
         writeAtomically(directoryFile, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(hashed));

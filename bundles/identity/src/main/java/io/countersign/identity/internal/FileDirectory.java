@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -78,6 +80,16 @@ public final class FileDirectory implements Directory {
     @Override
     public Optional<Reviewer> reviewer(String id) {
         return Optional.ofNullable(current().reviewer(id));
+    }
+
+    @Override
+    public Optional<Reviewer> reviewerByContact(String channel, String address) {
+        return Optional.ofNullable(current().reviewerByContact(channel, address));
+    }
+
+    @Override
+    public List<Reviewer> reviewersIn(Collection<String> groups) {
+        return current().reviewersIn(groups);
     }
 
     private DirectoryData current() {

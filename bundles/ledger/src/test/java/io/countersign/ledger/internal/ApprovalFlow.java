@@ -53,6 +53,11 @@ final class ApprovalFlow {
             }
 
             @Override
+            public int channelEventsPerSecond() {
+                return 50;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return ApprovalEngine.Config.class;
             }

@@ -28,6 +28,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -66,6 +67,16 @@ class EvidenceApiTest {
         @Override
         public Optional<Reviewer> reviewer(String id) {
             return Optional.empty();
+        }
+
+        @Override
+        public Optional<Reviewer> reviewerByContact(String channel, String address) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<Reviewer> reviewersIn(Collection<String> groups) {
+            return List.of();
         }
     };
 

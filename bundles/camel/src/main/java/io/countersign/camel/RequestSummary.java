@@ -1,0 +1,101 @@
+package io.countersign.camel;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.countersign.api.Action;
+import io.countersign.api.GroupQuorum;
+import io.countersign.api.RequestStatus;
+import io.countersign.api.RequestView;
+import io.countersign.api.Vote;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What every channel shows a reviewer about a request, in one order, as plain unescaped text: each channel escapes
+ * it for its own markup (Slack mrkdwn, Adaptive Card text, HTML). Nothing here is trusted markup.
+ *
+ * @param title      one line: who asks to do what, where
+ * @param fields     labelled facts: agent, on behalf of, action, resource, environment, parameters, justification
+ * @param reasons    the policy's reasons for asking
+ * @param quorum     what approval needs, e.g. "2 approvals from data-owners"
+ * @param votes      one line per counted vote
+ * @param outcome    {@code null} while pending, otherwise e.g. "Approved" or "Denied"
+ * @param deadline   when a pending request expires
+ */
+public record RequestSummary(String requestId, String digest, String title, List<Field> fields, List<String> reasons,
+                             String quorum, List<String> votes, String outcome, Instant deadline) {
+
+    /** Parameters longer than this are cut, with a note: a message is not the place for a whole payload. */
+    public static final int MAX_PARAMETERS_CHARS = 1500;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public record Field(String label, String value) {
+    }
+
+    public RequestSummary {
+        fields = List.copyOf(fields);
+        reasons = List.copyOf(reasons);
+        votes = List.copyOf(votes);
+    }
+
+    public boolean isPending() {
+        return outcome == null;
+    }
+
+    public static RequestSummary of(RequestView view) {
+        Action action = view.request().action();
+        List<Field> fields = new ArrayList<>();
+        fields.add(new Field("Agent", action.requester()));
+        fields.add(new Field("On behalf of", action.onBehalfOf().isEmpty() ? "nobody"
+                : String.join(", ", action.onBehalfOf())));
+        fields.add(new Field("Action", action.action()));
+        fields.add(new Field("Resource", action.resource()));
+        fields.add(new Field("Environment", action.environment()));
+        fields.add(new Field("Parameters", parameters(view)));
+        fields.add(new Field("Justification", view.request().justification()));
+        fields.add(new Field("Digest", view.request().digest()));
+        String title = action.requester() + " asks to " + action.action() + " on " + action.resource() + " in "
+                + action.environment();
+        String quorum = view.decision().route() == null ? "" : String.join(" and ",
+                view.decision().route().quorums().stream().map(RequestSummary::quorum).toList());
+        List<String> votes = view.votes().stream().map(RequestSummary::vote).toList();
+        return new RequestSummary(view.id(), view.request().digest(), title, fields, view.decision().reasons(),
+                quorum, votes, outcome(view.status()), view.deadline());
+    }
+
+    private static String parameters(RequestView view) {
+        String text;
+        try {
+            text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(view.request().action().parameters());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        if (text.length() <= MAX_PARAMETERS_CHARS) {
+            return text;
+        }
+        return text.substring(0, MAX_PARAMETERS_CHARS) + "\n… (" + (text.length() - MAX_PARAMETERS_CHARS)
+                + " more characters; the full action is in the console)";
+    }
+
+    private static String quorum(GroupQuorum quorum) {
+        return quorum.approvals() + (quorum.approvals() == 1 ? " approval" : " approvals") + " from "
+                + quorum.group();
+    }
+
+    private static String vote(Vote vote) {
+        return vote.reviewer() + " " + (vote.verdict() == io.countersign.api.Verdict.APPROVE ? "approved" : "denied")
+                + " via " + vote.channel() + " at " + vote.at();
+    }
+
+    private static String outcome(RequestStatus status) {
+        return switch (status) {
+            case PENDING -> null;
+            case ALLOWED -> "Allowed";
+            case APPROVED -> "Approved";
+            case DENIED -> "Denied";
+            case EXPIRED -> "Expired";
+        };
+    }
+}

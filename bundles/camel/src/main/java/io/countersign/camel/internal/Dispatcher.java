@@ -1,0 +1,324 @@
+package io.countersign.camel.internal;
+
+import io.countersign.api.ApprovalService;
+import io.countersign.api.Directory;
+import io.countersign.api.GroupQuorum;
+import io.countersign.api.Journal;
+import io.countersign.api.JournalEntry;
+import io.countersign.api.RequestStatus;
+import io.countersign.api.RequestView;
+import io.countersign.api.Reviewer;
+import io.countersign.api.Vote;
+import io.countersign.api.notify.Delivery;
+import io.countersign.api.notify.Notification;
+import io.countersign.api.notify.NotificationKind;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns requests that need review into notifications, one per eligible reviewer, on the first channel in the
+ * configured order where the reviewer has a contact; falls back to the next channel when one fails for good, holds
+ * notifications for a channel that is not installed until it is, and refreshes delivered messages as votes arrive
+ * and when the request closes.
+ * <p>
+ * The outbox is a projection of the journal: pending requests come from the approval core, deliveries from
+ * {@code notification.sent} entries, so after a restart exactly what was never delivered is sent. All state is
+ * confined to one thread; a provider's answer comes back onto it.
+ */
+final class Dispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    /** One reviewer's message about one request. */
+    private static final class Slot {
+        final Reviewer reviewer;
+        final Set<String> failedChannels = new HashSet<>();
+        String channel;
+        Delivery delivery;
+        long shownVersion = -1;
+        boolean inFlight;
+        boolean held;
+
+        Slot(Reviewer reviewer) {
+            this.reviewer = reviewer;
+        }
+    }
+
+    private static final class Outbox {
+        RequestView latest;
+        final Map<String, Slot> slots = new LinkedHashMap<>();
+
+        Outbox(RequestView latest) {
+            this.latest = latest;
+        }
+    }
+
+    private final ApprovalService approvals;
+    private final Directory directory;
+    private final Journal journal;
+    private final Sender sender;
+    private final List<String> channelOrder;
+    private final Duration retention;
+    private final Clock clock;
+    private final ScheduledExecutorService thread;
+    private final Map<String, Outbox> outboxes = new HashMap<>();
+    private final Map<String, List<Delivery>> deliveries = new ConcurrentHashMap<>();
+
+    Dispatcher(ApprovalService approvals, Directory directory, Journal journal, Sender sender,
+               List<String> channelOrder, Duration retention, Clock clock) {
+        this.approvals = approvals;
+        this.directory = directory;
+        this.journal = journal;
+        this.sender = sender;
+        this.channelOrder = List.copyOf(channelOrder);
+        this.retention = retention;
+        this.clock = clock;
+        this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread worker = new Thread(runnable, "countersign-dispatcher");
+            worker.setDaemon(true);
+            return worker;
+        });
+    }
+
+    /** Reads back what was delivered for the open requests, then sends what is missing. */
+    void start() {
+        thread.execute(this::recover);
+    }
+
+    void stop() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void changed(RequestView view) {
+        thread.execute(() -> reconcile(view));
+    }
+
+    void channelAvailable(String channel) {
+        thread.execute(() -> {
+            for (Outbox outbox : outboxes.values()) {
+                for (Slot slot : outbox.slots.values()) {
+                    if (slot.held && channel.equals(slot.channel)) {
+                        slot.held = false;
+                    }
+                }
+                reconcile(outbox.latest);
+            }
+        });
+    }
+
+    List<Delivery> deliveries(String requestId) {
+        List<Delivery> list = deliveries.get(requestId);
+        return list == null ? List.of() : List.copyOf(list);
+    }
+
+    /** Completes once every task queued before it has run: for tests. */
+    void drain() throws InterruptedException {
+        try {
+            thread.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void recover() {
+        List<RequestView> open = approvals.pending();
+        if (open.isEmpty()) {
+            return;
+        }
+        Map<String, RequestView> byId = new HashMap<>();
+        long from = Long.MAX_VALUE;
+        for (RequestView view : open) {
+            byId.put(view.id(), view);
+            List<Long> seqs = approvals.journalSeqs(view.id());
+            if (!seqs.isEmpty()) {
+                from = Math.min(from, seqs.get(0));
+            }
+        }
+        Map<String, List<JournalEntry>> sent = new HashMap<>();
+        journal.replay(from == Long.MAX_VALUE ? 0 : from, entry -> {
+            if (NotificationEntries.SENT.equals(entry.type())
+                    && byId.containsKey(entry.data().path("request").asText())) {
+                sent.computeIfAbsent(entry.data().path("request").asText(), id -> new ArrayList<>()).add(entry);
+            }
+        });
+        for (RequestView view : open) {
+            Outbox outbox = new Outbox(view);
+            outboxes.put(view.id(), outbox);
+            for (JournalEntry entry : sent.getOrDefault(view.id(), List.of())) {
+                Delivery delivery = NotificationEntries.delivery(entry.data());
+                deliveries.computeIfAbsent(view.id(), id -> new CopyOnWriteArrayList<>()).add(delivery);
+                Reviewer reviewer = directory.reviewer(delivery.reviewer()).orElse(null);
+                if (reviewer == null) {
+                    continue;
+                }
+                Slot slot = outbox.slots.computeIfAbsent(reviewer.id(), id -> new Slot(reviewer));
+                slot.channel = delivery.channel();
+                if (delivery.kind() != NotificationKind.UPDATE) {
+                    slot.delivery = delivery;
+                }
+                slot.shownVersion = Math.max(slot.shownVersion, NotificationEntries.version(entry.data()));
+            }
+            reconcile(view);
+        }
+        LOG.info("notification outbox recovered: {} open requests", open.size());
+    }
+
+    private void reconcile(RequestView view) {
+        Outbox outbox = outboxes.get(view.id());
+        if (outbox == null) {
+            if (view.status() != RequestStatus.PENDING || view.decision().route() == null) {
+                return;
+            }
+            outbox = new Outbox(view);
+            outboxes.put(view.id(), outbox);
+        } else if (view.version() > outbox.latest.version()) {
+            outbox.latest = view;
+        }
+        RequestView latest = outbox.latest;
+        if (latest.status() == RequestStatus.PENDING) {
+            for (Reviewer reviewer : eligibleReviewers(latest)) {
+                outbox.slots.computeIfAbsent(reviewer.id(), id -> new Slot(reviewer));
+            }
+        }
+        boolean settled = true;
+        for (Slot slot : outbox.slots.values()) {
+            if (slot.inFlight) {
+                settled = false;
+            } else if (slot.delivery == null) {
+                if (latest.status() == RequestStatus.PENDING) {
+                    sendReview(outbox, slot);
+                    settled &= !slot.inFlight && !slot.held;
+                }
+            } else if (slot.shownVersion < latest.version() && !slot.held) {
+                send(outbox, slot, NotificationKind.UPDATE);
+                settled = false;
+            } else if (slot.held) {
+                settled = false;
+            }
+        }
+        if (latest.status().isTerminal() && settled) {
+            outboxes.remove(latest.id());
+            thread.schedule(() -> deliveries.remove(latest.id()), retention.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private List<Reviewer> eligibleReviewers(RequestView view) {
+        List<String> groups = view.decision().route().quorums().stream().map(GroupQuorum::group).toList();
+        Set<String> excluded = new HashSet<>();
+        excluded.add(view.request().action().requester());
+        excluded.addAll(view.request().action().onBehalfOf());
+        excluded.addAll(view.agent().actsFor());
+        view.votes().stream().map(Vote::reviewer).forEach(excluded::add);
+        return directory.reviewersIn(groups).stream().filter(r -> !excluded.contains(r.id())).toList();
+    }
+
+    private void sendReview(Outbox outbox, Slot slot) {
+        if (slot.held) {
+            return;
+        }
+        if (slot.channel == null || slot.failedChannels.contains(slot.channel)) {
+            slot.channel = nextChannel(slot);
+            if (slot.channel == null) {
+                if (slot.failedChannels.isEmpty()) {
+                    journal.append(NotificationEntries.UNREACHABLE, NotificationEntries.unreachable(
+                            outbox.latest.id(), slot.reviewer.id(), "the reviewer has no contact on any of the"
+                                    + " channels " + channelOrder, clock.instant()));
+                }
+                slot.failedChannels.add("(none)");
+                slot.delivery = null;
+                slot.shownVersion = Long.MAX_VALUE;
+                return;
+            }
+        }
+        send(outbox, slot, NotificationKind.REVIEW);
+    }
+
+    private String nextChannel(Slot slot) {
+        for (String channel : channelOrder) {
+            if (slot.reviewer.contact(channel) != null && !slot.failedChannels.contains(channel)) {
+                return channel;
+            }
+        }
+        return null;
+    }
+
+    private void send(Outbox outbox, Slot slot, NotificationKind kind) {
+        if (!sender.isAvailable(slot.channel)) {
+            slot.held = true;
+            return;
+        }
+        RequestView view = outbox.latest;
+        String address = kind == NotificationKind.UPDATE ? slot.delivery.address()
+                : slot.reviewer.contact(slot.channel);
+        Notification notification = new Notification(UUID.randomUUID().toString(), kind, slot.channel, address,
+                slot.reviewer, view, kind == NotificationKind.UPDATE ? slot.delivery : null);
+        slot.inFlight = true;
+        sender.send(notification).whenComplete((result, failure) -> thread.execute(() -> completed(outbox, slot,
+                notification, failure == null ? result : new Sender.Failed(0, String.valueOf(failure)))));
+    }
+
+    private void completed(Outbox outbox, Slot slot, Notification notification, Sender.Result result) {
+        slot.inFlight = false;
+        Instant now = clock.instant();
+        if (result instanceof Sender.Delivered delivered) {
+            journal.append(NotificationEntries.SENT, NotificationEntries.sent(notification, delivered.reference(), now));
+            Delivery delivery = new Delivery(notification.id(), notification.view().id(), notification.channel(),
+                    notification.address(), notification.reviewer().id(), notification.kind(),
+                    delivered.reference(), now);
+            deliveries.computeIfAbsent(delivery.requestId(), id -> new CopyOnWriteArrayList<>()).add(delivery);
+            if (notification.kind() != NotificationKind.UPDATE) {
+                slot.delivery = delivery;
+            }
+            slot.shownVersion = Math.max(slot.shownVersion, notification.view().version());
+        } else {
+            Sender.Failed failed = (Sender.Failed) result;
+            if (!sender.isAvailable(notification.channel())) {
+                // Uninstalled while the message was on its way: hold it for when the channel is back.
+                slot.held = true;
+                LOG.info("channel {} went away with notification {} in flight; holding it", notification.channel(),
+                        notification.id());
+            } else if (notification.kind() == NotificationKind.UPDATE) {
+                journal.append(NotificationEntries.FAILED, NotificationEntries.failed(notification, failed.attempts(),
+                        failed.error(), null, now));
+                slot.shownVersion = Math.max(slot.shownVersion, notification.view().version());
+            } else {
+                slot.failedChannels.add(notification.channel());
+                String fallback = nextChannel(slot);
+                journal.append(NotificationEntries.FAILED, NotificationEntries.failed(notification, failed.attempts(),
+                        failed.error(), fallback, now));
+                slot.channel = fallback;
+                if (fallback == null) {
+                    LOG.error("no channel could deliver request {} to reviewer {}: {}", notification.view().id(),
+                            slot.reviewer.id(), failed.error());
+                    slot.shownVersion = Long.MAX_VALUE;
+                    slot.failedChannels.add("(none)");
+                }
+            }
+        }
+        Outbox current = outboxes.get(notification.view().id());
+        if (current != null) {
+            reconcile(current.latest);
+        }
+    }
+}
