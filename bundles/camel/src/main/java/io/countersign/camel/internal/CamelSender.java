@@ -17,6 +17,8 @@ final class CamelSender implements Sender {
 
     /** Exchange property: the failure the dead letter received, set when every attempt failed. */
     static final String DEAD_LETTERED = "countersign.deadLettered";
+    /** Exchange property: how many attempts were made, once there was more than one. */
+    static final String ATTEMPTS = "countersign.attempts";
 
     private final CamelContext context;
     private final ProducerTemplate template;
@@ -55,7 +57,7 @@ final class CamelSender implements Sender {
             }
             Throwable deadLettered = done.getProperty(DEAD_LETTERED, Throwable.class);
             Throwable error = deadLettered != null ? deadLettered : done.getException();
-            int attempts = 1 + done.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+            int attempts = done.getProperty(ATTEMPTS, 1, Integer.class);
             if (error != null) {
                 return new Failed(attempts, describe(error));
             }

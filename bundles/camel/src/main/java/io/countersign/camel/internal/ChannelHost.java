@@ -9,6 +9,7 @@ import io.countersign.api.notify.Delivery;
 import io.countersign.api.notify.Notification;
 import io.countersign.api.notify.NotificationLog;
 import io.countersign.camel.ChannelRejectedException;
+import io.countersign.camel.ChannelUnavailableException;
 import io.countersign.camel.ReviewChannel;
 import java.time.Clock;
 import java.time.Duration;
@@ -203,29 +204,31 @@ public final class ChannelHost implements RequestListener, NotificationLog {
         builder.redeliveryDelay(config.redeliveryDelayMillis()).useExponentialBackOff().backOffMultiplier(2)
                 .maximumRedeliveryDelay(config.maximumRedeliveryDelayMillis()).asyncDelayedRedelivery()
                 .logStackTrace(false).logExhausted(true);
-        // retryWhile replaces maximumRedeliveries, so the count is checked here too.
+        // retryWhile replaces maximumRedeliveries, so the count is checked here too; the counter already
+        // includes the redelivery being decided on.
         builder.setRetryWhilePredicate(exchange -> {
             Throwable failure = failureOf(exchange);
             int counter = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
             Long retryAfter = exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY, Long.class);
-            return counter < maximumRedeliveries && !(failure instanceof ChannelRejectedException)
+            return counter <= maximumRedeliveries && !(failure instanceof ChannelRejectedException)
                     && (retryAfter == null || retryAfter <= maximumRetryAfterMillis);
         });
         builder.onRedelivery(this::redelivering);
         return builder;
     }
 
-    /** Before each redelivery: journal the failed attempt, and forget a Retry-After once it has been waited out. */
+    /** Before each redelivery, once its wait is over: journal the attempt that failed. */
     private void redelivering(Exchange exchange) {
         Object body = exchange.getIn().getBody();
         Throwable failure = failureOf(exchange);
-        int attempt = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
-        Long waited = exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY, Long.class);
-        exchange.getIn().removeHeader(Exchange.REDELIVERY_DELAY);
+        int failedAttempt = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
+        Duration retryAfter = failure instanceof ChannelUnavailableException unavailable
+                ? unavailable.retryAfter() : null;
+        // A property, not a header: the dead letter gets the original message, without Camel's counter.
+        exchange.setProperty(CamelSender.ATTEMPTS, failedAttempt + 1);
         if (body instanceof Notification notification) {
-            journal.append(NotificationEntries.RETRYING, NotificationEntries.retrying(notification, attempt,
-                    failure == null ? "unknown" : CamelSender.describe(failure),
-                    Duration.ofMillis(waited == null ? 0 : waited), clock.instant()));
+            journal.append(NotificationEntries.RETRYING, NotificationEntries.retrying(notification, failedAttempt,
+                    failure == null ? "unknown" : CamelSender.describe(failure), retryAfter, clock.instant()));
         }
     }
 

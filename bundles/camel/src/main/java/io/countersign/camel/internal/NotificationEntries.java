@@ -30,11 +30,15 @@ final class NotificationEntries {
         return data;
     }
 
-    static ObjectNode retrying(Notification notification, int attempt, String error, Duration wait, Instant at) {
+    /** {@code retryAfter}: how long the provider asked us to wait, or {@code null} for the usual backoff. */
+    static ObjectNode retrying(Notification notification, int attempt, String error, Duration retryAfter,
+                               Instant at) {
         ObjectNode data = about(notification);
         data.put("attempt", attempt);
         data.put("error", error);
-        data.put("retryInMillis", wait.toMillis());
+        if (retryAfter != null) {
+            data.put("retryAfterMillis", retryAfter.toMillis());
+        }
         data.put("at", at.toString());
         return data;
     }

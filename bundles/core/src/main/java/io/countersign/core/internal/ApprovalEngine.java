@@ -148,16 +148,16 @@ public final class ApprovalEngine implements ApprovalService {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addListener(RequestListener listener) {
+    public void addListener(RequestListener listener) {
         listeners.add(listener);
     }
 
-    void removeListener(RequestListener listener) {
+    public void removeListener(RequestListener listener) {
         listeners.remove(listener);
     }
 
     @Deactivate
-    void close() {
+    public void close() {
         timers.shutdownNow();
         waiters.values().forEach(list -> list.forEach(f -> f.complete(Optional.empty())));
     }
