@@ -1,0 +1,66 @@
+package io.countersign.channel.email.internal;
+
+import io.countersign.api.Verdict;
+import io.countersign.camel.RequestSummary;
+import java.net.URI;
+
+/** The HTML of the review page and of the answers to its form. Every value from a request is escaped. */
+final class ReviewPages {
+
+    static final int MAX_COMMENT = 2000;
+
+    private static final String STYLE = "body{font-family:Arial,Helvetica,sans-serif;font-size:15px;color:#1a1a1a;"
+            + "max-width:760px;margin:24px auto;padding:0 16px}th{white-space:nowrap}"
+            + "button{font-size:15px;padding:8px 20px;margin:8px 8px 0 0;border-radius:4px;border:1px solid #888}"
+            + "button.approve{background:#1e7d32;color:#fff}button.deny{background:#b3261e;color:#fff}"
+            + "textarea{width:100%;min-height:4em}.notice{padding:8px 12px;background:#fff4ce;border:1px solid #e0c060}";
+
+    private ReviewPages() {
+    }
+
+    /** The request and, while it can still be decided with this link, the form. */
+    static String review(RequestSummary summary, URI action, String csrf, String notice) {
+        StringBuilder body = new StringBuilder(4096);
+        body.append("<h1>Review request</h1>\n");
+        if (notice != null) {
+            body.append("<p class=\"notice\">").append(Html.escape(notice)).append("</p>\n");
+        }
+        body.append(SummaryRenderer.html(summary));
+        if (action != null) {
+            body.append("<form method=\"post\" action=\"").append(Html.escape(action.toString())).append("\">\n")
+                    .append("<input type=\"hidden\" name=\"csrf\" value=\"").append(Html.escape(csrf)).append("\">\n")
+                    .append("<input type=\"hidden\" name=\"digest\" value=\"").append(Html.escape(summary.digest()))
+                    .append("\">\n")
+                    .append("<p>You are deciding on the action with digest <code>")
+                    .append(Html.escape(summary.digest())).append("</code>.</p>\n")
+                    .append("<p><label for=\"comment\">Comment (optional)</label><br>\n")
+                    .append("<textarea id=\"comment\" name=\"comment\" maxlength=\"").append(MAX_COMMENT)
+                    .append("\"></textarea></p>\n")
+                    .append("<button class=\"approve\" type=\"submit\" name=\"verdict\" value=\"approve\">Approve"
+                            + "</button>\n")
+                    .append("<button class=\"deny\" type=\"submit\" name=\"verdict\" value=\"deny\">Deny</button>\n")
+                    .append("</form>\n");
+        }
+        return document("Review: " + summary.title(), body.toString());
+    }
+
+    static String accepted(Verdict verdict, RequestSummary summary) {
+        String done = verdict == Verdict.APPROVE ? "Your approval was recorded." : "Your denial was recorded.";
+        String state = summary.outcome() == null ? "The request is still waiting for other reviews."
+                : "The request is now decided: " + summary.outcome() + ".";
+        return document(done, "<h1>" + Html.escape(done) + "</h1>\n<p>" + Html.escape(state) + "</p>\n"
+                + SummaryRenderer.html(summary));
+    }
+
+    static String refused(String heading, String code, String detail) {
+        return document(heading, "<h1>" + Html.escape(heading) + "</h1>\n<p>" + Html.escape(detail) + "</p>\n"
+                + "<p>Nothing was changed. (Reason: <code>" + Html.escape(code) + "</code>)</p>\n");
+    }
+
+    private static String document(String title, String body) {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "<meta name=\"referrer\" content=\"no-referrer\"><title>" + Html.escape(title)
+                + " - Countersign</title><style>" + STYLE + "</style></head>\n<body>\n" + body + "</body></html>\n";
+    }
+}

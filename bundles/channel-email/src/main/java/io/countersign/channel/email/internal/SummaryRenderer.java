@@ -1,0 +1,117 @@
+package io.countersign.channel.email.internal;
+
+import io.countersign.camel.RequestSummary;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * A request's summary as an HTML fragment (every value escaped) and as plain text, shared by the emails and the
+ * review page.
+ */
+final class SummaryRenderer {
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+    private static final String CELL = "padding:4px 12px 4px 0;vertical-align:top;text-align:left";
+
+    private SummaryRenderer() {
+    }
+
+    static String when(Instant instant) {
+        return instant == null ? "none" : WHEN.format(instant);
+    }
+
+    static String html(RequestSummary summary) {
+        StringBuilder html = new StringBuilder(2048);
+        html.append("<h2 style=\"font-size:18px;margin:0 0 12px\">").append(Html.escape(summary.title()))
+                .append("</h2>\n<table style=\"border-collapse:collapse;margin-bottom:12px\">\n");
+        for (RequestSummary.Field field : summary.fields()) {
+            html.append("<tr><th style=\"").append(CELL).append("\">").append(Html.escape(field.label()))
+                    .append("</th><td style=\"").append(CELL).append("\">");
+            if (field.value() != null && field.value().indexOf('\n') >= 0) {
+                html.append("<pre style=\"margin:0;white-space:pre-wrap;font-family:monospace\">")
+                        .append(Html.escape(field.value())).append("</pre>");
+            } else {
+                html.append(Html.escape(field.value()));
+            }
+            html.append("</td></tr>\n");
+        }
+        row(html, "Needs", summary.quorum().isEmpty() ? "no review" : summary.quorum());
+        row(html, "Deadline", when(summary.deadline()));
+        if (summary.outcome() != null) {
+            row(html, "Outcome", summary.outcome());
+        }
+        html.append("</table>\n");
+        list(html, "Why review is needed", summary.reasons(), "No reasons given.");
+        list(html, "Votes so far", summary.votes(), "No votes yet.");
+        return html.toString();
+    }
+
+    static String text(RequestSummary summary) {
+        StringBuilder text = new StringBuilder(1024);
+        text.append(oneLine(summary.title())).append("\n\n");
+        for (RequestSummary.Field field : summary.fields()) {
+            text.append(field.label()).append(": ").append(indented(field.value())).append('\n');
+        }
+        text.append("Needs: ").append(summary.quorum().isEmpty() ? "no review" : oneLine(summary.quorum()))
+                .append('\n');
+        text.append("Deadline: ").append(when(summary.deadline())).append('\n');
+        if (summary.outcome() != null) {
+            text.append("Outcome: ").append(summary.outcome()).append('\n');
+        }
+        text.append("\nWhy review is needed:\n");
+        bullets(text, summary.reasons(), "No reasons given.");
+        text.append("\nVotes so far:\n");
+        bullets(text, summary.votes(), "No votes yet.");
+        return text.toString();
+    }
+
+    private static void row(StringBuilder html, String label, String value) {
+        html.append("<tr><th style=\"").append(CELL).append("\">").append(Html.escape(label))
+                .append("</th><td style=\"").append(CELL).append("\">").append(Html.escape(value))
+                .append("</td></tr>\n");
+    }
+
+    private static void list(StringBuilder html, String heading, java.util.List<String> items, String none) {
+        html.append("<h3 style=\"font-size:15px;margin:12px 0 4px\">").append(Html.escape(heading)).append("</h3>\n");
+        if (items.isEmpty()) {
+            html.append("<p style=\"margin:0\">").append(Html.escape(none)).append("</p>\n");
+            return;
+        }
+        html.append("<ul style=\"margin:0\">\n");
+        for (String item : items) {
+            html.append("<li>").append(Html.escape(item)).append("</li>\n");
+        }
+        html.append("</ul>\n");
+    }
+
+    private static void bullets(StringBuilder text, java.util.List<String> items, String none) {
+        if (items.isEmpty()) {
+            text.append("  ").append(none).append('\n');
+        }
+        for (String item : items) {
+            text.append("  - ").append(indented(item)).append('\n');
+        }
+    }
+
+    /**
+     * Continuation lines of a value are indented, so a value with line breaks cannot pass for a label or a link line
+     * of the message itself.
+     */
+    private static String indented(String value) {
+        if (value == null) {
+            return "";
+        }
+        return value.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "\n    | ");
+    }
+
+    static String oneLine(String value) {
+        if (value == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(value.length());
+        value.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
+        return out.toString();
+    }
+}
