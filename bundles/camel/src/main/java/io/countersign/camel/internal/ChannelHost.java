@@ -71,6 +71,10 @@ public final class ChannelHost implements RequestListener, NotificationLog {
 
         @AttributeDefinition(description = "How long deliveries of a closed request stay readable, in hours")
         long retentionHours() default 24;
+
+        @AttributeDefinition(description = "Remind a reviewer who has not answered this many minutes after being"
+                + " asked, once, while the request is open; 0 never reminds")
+        long remindAfterMinutes() default 60;
     }
 
     static final String DEAD_LETTER_URI = "direct:countersign-dead-letter";
@@ -98,7 +102,7 @@ public final class ChannelHost implements RequestListener, NotificationLog {
         this.context = camel;
         this.sender = new CamelSender(camel);
         this.dispatcher = new Dispatcher(approvals, directory, journal, sender, Arrays.asList(config.order()),
-                Duration.ofHours(config.retentionHours()), clock);
+                Duration.ofHours(config.retentionHours()), Duration.ofMinutes(config.remindAfterMinutes()), clock);
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

@@ -54,6 +54,7 @@ final class Dispatcher {
         long shownVersion = -1;
         boolean inFlight;
         boolean held;
+        boolean reminded;
 
         Slot(Reviewer reviewer) {
             this.reviewer = reviewer;
@@ -75,19 +76,22 @@ final class Dispatcher {
     private final Sender sender;
     private final List<String> channelOrder;
     private final Duration retention;
+    private final Duration remindAfter;
     private final Clock clock;
     private final ScheduledExecutorService thread;
     private final Map<String, Outbox> outboxes = new HashMap<>();
     private final Map<String, List<Delivery>> deliveries = new ConcurrentHashMap<>();
 
+    /** {@code remindAfter}: when a reviewer has not answered this long after being asked, remind them once. */
     Dispatcher(ApprovalService approvals, Directory directory, Journal journal, Sender sender,
-               List<String> channelOrder, Duration retention, Clock clock) {
+               List<String> channelOrder, Duration retention, Duration remindAfter, Clock clock) {
         this.approvals = approvals;
         this.directory = directory;
         this.journal = journal;
         this.sender = sender;
         this.channelOrder = List.copyOf(channelOrder);
         this.retention = retention;
+        this.remindAfter = remindAfter;
         this.clock = clock;
         this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread worker = new Thread(runnable, "countersign-dispatcher");
@@ -177,7 +181,13 @@ final class Dispatcher {
                 if (delivery.kind() != NotificationKind.UPDATE) {
                     slot.delivery = delivery;
                 }
+                slot.reminded |= delivery.kind() == NotificationKind.REMINDER;
                 slot.shownVersion = Math.max(slot.shownVersion, NotificationEntries.version(entry.data()));
+            }
+            for (Slot slot : outbox.slots.values()) {
+                if (slot.delivery != null && !slot.reminded) {
+                    scheduleReminder(view.id(), slot, slot.delivery.at());
+                }
             }
             reconcile(view);
         }
@@ -221,6 +231,30 @@ final class Dispatcher {
             outboxes.remove(latest.id());
             thread.schedule(() -> deliveries.remove(latest.id()), retention.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    private void scheduleReminder(String requestId, Slot slot, Instant askedAt) {
+        if (remindAfter.isZero() || remindAfter.isNegative()) {
+            return;
+        }
+        long delay = Math.max(0, Duration.between(clock.instant(), askedAt.plus(remindAfter)).toMillis());
+        thread.schedule(() -> remind(requestId, slot), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Reminds a reviewer who has not answered, once, while the request is still open. */
+    private void remind(String requestId, Slot slot) {
+        Outbox outbox = outboxes.get(requestId);
+        if (outbox == null || outbox.slots.get(slot.reviewer.id()) != slot || slot.reminded) {
+            return;
+        }
+        RequestView latest = outbox.latest;
+        boolean answered = latest.votes().stream().anyMatch(vote -> vote.reviewer().equals(slot.reviewer.id()));
+        if (latest.status() != RequestStatus.PENDING || answered || slot.delivery == null || slot.inFlight
+                || slot.held || !clock.instant().isBefore(latest.deadline())) {
+            return;
+        }
+        slot.reminded = true;
+        send(outbox, slot, NotificationKind.REMINDER);
     }
 
     private List<Reviewer> eligibleReviewers(RequestView view) {
@@ -288,7 +322,11 @@ final class Dispatcher {
                     delivered.reference(), now);
             deliveries.computeIfAbsent(delivery.requestId(), id -> new CopyOnWriteArrayList<>()).add(delivery);
             if (notification.kind() != NotificationKind.UPDATE) {
+                // Later updates refresh the newest message: after a reminder, that is the reminder.
                 slot.delivery = delivery;
+            }
+            if (notification.kind() == NotificationKind.REVIEW) {
+                scheduleReminder(delivery.requestId(), slot, now);
             }
             slot.shownVersion = Math.max(slot.shownVersion, notification.view().version());
         } else {

@@ -134,6 +134,11 @@ class ChannelHostTest {
             }
 
             @Override
+            public long remindAfterMinutes() {
+                return 0;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return ChannelHost.Config.class;
             }

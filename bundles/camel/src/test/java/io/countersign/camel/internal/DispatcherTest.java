@@ -79,8 +79,12 @@ class DispatcherTest {
     }
 
     private void startDispatcher() {
+        startDispatcher(Duration.ZERO);
+    }
+
+    private void startDispatcher(Duration remindAfter) {
         dispatcher = new Dispatcher(fixture.engine, fixture.directory, fixture.journal, sender,
-                List.of("slack", "teams", "email"), Duration.ofHours(1), Clock.systemUTC());
+                List.of("slack", "teams", "email"), Duration.ofHours(1), remindAfter, Clock.systemUTC());
         listener = dispatcher::changed;
         fixture.engine.addListener(listener);
         dispatcher.start();
@@ -188,6 +192,26 @@ class DispatcherTest {
         assertEquals(last.previous().reference(), dispatcher.deliveries(pending.id()).stream()
                 .filter(d -> d.notificationId().equals(last.previous().notificationId())).findFirst().orElseThrow()
                 .reference(), "an update names the message it refreshes");
+    }
+
+    @Test
+    void aReviewerWhoHasNotAnsweredIsRemindedOnceAndOnlyThem() throws Exception {
+        startDispatcher(Duration.ofMillis(300));
+        RequestView pending = fixture.submit();
+        settle();
+        fixture.approve(OutboxFixture.BOB, pending.id());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sender.of(NotificationKind.REMINDER).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(500);
+        settle();
+        List<Notification> reminders = sender.of(NotificationKind.REMINDER);
+        assertEquals(List.of("carol"), reminders.stream().map(n -> n.reviewer().id()).toList(),
+                "bob answered; carol is reminded exactly once");
+        assertEquals("reminder", fixture.entries(NotificationEntries.SENT).stream()
+                .filter(e -> e.data().path("reviewer").asText().equals("carol"))
+                .reduce((a, b) -> b).orElseThrow().data().path("kind").asText());
     }
 
     @Test

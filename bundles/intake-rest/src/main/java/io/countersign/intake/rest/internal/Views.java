@@ -51,6 +51,7 @@ final class Views {
             ObjectNode v = votes.addObject();
             v.put("reviewer", vote.reviewer());
             v.put("verdict", vote.verdict().wireName());
+            v.put("channel", vote.channel());
             if (vote.comment() != null) {
                 v.put("comment", vote.comment());
             }
