@@ -120,4 +120,49 @@ class FileDirectoryTest {
         }
         throw new AssertionError("no " + id);
     }
+
+    @Test
+    void reviewersAreFoundByTheirChannelContactsAndByGroup() throws Exception {
+        Path file = dir.resolve("directory.json");
+        Files.writeString(file, """
+                {"agents": [],
+                 "reviewers": [
+                   {"id": "bob", "tokenHash": "h1", "groups": ["data-owners"],
+                    "contacts": {"slack": "U0BOB", "email": "Bob@Example.com"}},
+                   {"id": "carol", "tokenHash": "h2", "groups": ["data-owners", "security"],
+                    "contacts": {"teams": "5f1e0c8a-aad-object-id"}},
+                   {"id": "dave", "tokenHash": "h3", "groups": ["security"]}]}
+                """);
+        FileDirectory directory = start(file, dir.resolve("unused.json"));
+        assertEquals("bob", directory.reviewerByContact("slack", "U0BOB").orElseThrow().id());
+        assertEquals("bob", directory.reviewerByContact("email", "bob@example.COM").orElseThrow().id(),
+                "email addresses compare without regard to case");
+        assertTrue(directory.reviewerByContact("slack", "u0bob").isEmpty(), "Slack ids are exact");
+        assertTrue(directory.reviewerByContact("teams", "U0BOB").isEmpty(), "a contact counts on its channel only");
+        assertEquals("carol", directory.reviewerByContact("teams", "5f1e0c8a-aad-object-id").orElseThrow().id());
+        assertEquals(java.util.List.of("bob", "carol"), directory.reviewersIn(Set.of("data-owners")).stream()
+                .map(Reviewer::id).toList());
+        assertEquals(java.util.List.of("carol", "dave"), directory.reviewersIn(Set.of("security")).stream()
+                .map(Reviewer::id).toList());
+    }
+
+    @Test
+    void aContactSharedByTwoReviewersIsRefusedAndThePreviousReadingStays() throws Exception {
+        Path file = dir.resolve("directory.json");
+        Files.writeString(file, """
+                {"agents": [], "reviewers": [
+                  {"id": "bob", "tokenHash": "h1", "groups": ["g"], "contacts": {"slack": "U1"}}]}
+                """);
+        FileDirectory directory = start(file, dir.resolve("unused.json"));
+        Files.writeString(file, """
+                {"agents": [], "reviewers": [
+                  {"id": "bob", "tokenHash": "h1", "groups": ["g"], "contacts": {"slack": "U1"}},
+                  {"id": "mallory", "tokenHash": "h2", "groups": ["g"], "contacts": {"slack": "U1"}}]}
+                """);
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        Thread.sleep(1_100);
+        assertEquals("bob", directory.reviewerByContact("slack", "U1").orElseThrow().id(),
+                "a click from U1 must never be attributed to whichever of the two was read last");
+        assertTrue(directory.reviewer("mallory").isEmpty());
+    }
 }
