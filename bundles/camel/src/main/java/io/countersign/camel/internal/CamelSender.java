@@ -19,6 +19,8 @@ final class CamelSender implements Sender {
     static final String DEAD_LETTERED = "countersign.deadLettered";
     /** Exchange property: how many attempts were made, once there was more than one. */
     static final String ATTEMPTS = "countersign.attempts";
+    /** Exchange property: the notification, which stays put while a route turns the body into a provider message. */
+    static final String NOTIFICATION = "countersign.notification";
 
     private final CamelContext context;
     private final ProducerTemplate template;
@@ -51,6 +53,7 @@ final class CamelSender implements Sender {
         }
         Exchange exchange = new DefaultExchange(context);
         exchange.getIn().setBody(notification);
+        exchange.setProperty(NOTIFICATION, notification);
         return template.asyncSend(channel.endpointUri(), exchange).handle((done, failure) -> {
             if (failure != null) {
                 return new Failed(0, failure.toString());

@@ -14,7 +14,6 @@ import io.countersign.camel.ReviewChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +74,10 @@ public final class ChannelHost implements RequestListener, NotificationLog {
         @AttributeDefinition(description = "Remind a reviewer who has not answered this many minutes after being"
                 + " asked, once, while the request is open; 0 never reminds")
         long remindAfterMinutes() default 60;
+
+        @AttributeDefinition(description = "When every channel of a reviewer has failed, start over from the first"
+                + " after this many seconds, for as long as the request is open")
+        long retryExhaustedAfterSeconds() default 300;
     }
 
     static final String DEAD_LETTER_URI = "direct:countersign-dead-letter";
@@ -101,8 +104,9 @@ public final class ChannelHost implements RequestListener, NotificationLog {
         camel.getCamelContextExtension().setErrorHandlerFactory(errorHandler(config));
         this.context = camel;
         this.sender = new CamelSender(camel);
-        this.dispatcher = new Dispatcher(approvals, directory, journal, sender, Arrays.asList(config.order()),
-                Duration.ofHours(config.retentionHours()), Duration.ofMinutes(config.remindAfterMinutes()), clock);
+        this.dispatcher = new Dispatcher(approvals, directory, journal, sender, channelOrder(config.order()),
+                Duration.ofHours(config.retentionHours()), Duration.ofMinutes(config.remindAfterMinutes()),
+                Duration.ofSeconds(config.retryExhaustedAfterSeconds()), clock);
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -119,7 +123,24 @@ public final class ChannelHost implements RequestListener, NotificationLog {
         }
         waiting.forEach(this::addChannel);
         dispatcher.start();
-        LOG.info("review channels ready, in order {}", Arrays.toString(config.order()));
+        LOG.info("review channels ready, in order {}", channelOrder(config.order()));
+    }
+
+    /** A configuration file gives the list as one comma-separated value, ConfigAdmin may give an array: both work. */
+    static List<String> channelOrder(String[] configured) {
+        List<String> order = new ArrayList<>();
+        for (String value : configured == null ? new String[0] : configured) {
+            for (String name : value.split(",")) {
+                String channel = name.trim();
+                if (!channel.isEmpty() && !order.contains(channel)) {
+                    order.add(channel);
+                }
+            }
+        }
+        if (order.isEmpty()) {
+            throw new IllegalArgumentException("io.countersign.channels: order names no channel");
+        }
+        return List.copyOf(order);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -223,14 +244,14 @@ public final class ChannelHost implements RequestListener, NotificationLog {
 
     /** Before each redelivery, once its wait is over: journal the attempt that failed. */
     private void redelivering(Exchange exchange) {
-        Object body = exchange.getIn().getBody();
+        Notification notification = exchange.getProperty(CamelSender.NOTIFICATION, Notification.class);
         Throwable failure = failureOf(exchange);
         int failedAttempt = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
         Duration retryAfter = failure instanceof ChannelUnavailableException unavailable
                 ? unavailable.retryAfter() : null;
         // A property, not a header: the dead letter gets the original message, without Camel's counter.
         exchange.setProperty(CamelSender.ATTEMPTS, failedAttempt + 1);
-        if (body instanceof Notification notification) {
+        if (notification != null) {
             journal.append(NotificationEntries.RETRYING, NotificationEntries.retrying(notification, failedAttempt,
                     failure == null ? "unknown" : CamelSender.describe(failure), retryAfter, clock.instant()));
         }

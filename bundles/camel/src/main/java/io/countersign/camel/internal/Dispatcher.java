@@ -77,6 +77,7 @@ final class Dispatcher {
     private final List<String> channelOrder;
     private final Duration retention;
     private final Duration remindAfter;
+    private final Duration retryExhaustedAfter;
     private final Clock clock;
     private final ScheduledExecutorService thread;
     private final Map<String, Outbox> outboxes = new HashMap<>();
@@ -84,7 +85,8 @@ final class Dispatcher {
 
     /** {@code remindAfter}: when a reviewer has not answered this long after being asked, remind them once. */
     Dispatcher(ApprovalService approvals, Directory directory, Journal journal, Sender sender,
-               List<String> channelOrder, Duration retention, Duration remindAfter, Clock clock) {
+               List<String> channelOrder, Duration retention, Duration remindAfter, Duration retryExhaustedAfter,
+               Clock clock) {
         this.approvals = approvals;
         this.directory = directory;
         this.journal = journal;
@@ -92,6 +94,7 @@ final class Dispatcher {
         this.channelOrder = List.copyOf(channelOrder);
         this.retention = retention;
         this.remindAfter = remindAfter;
+        this.retryExhaustedAfter = retryExhaustedAfter;
         this.clock = clock;
         this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread worker = new Thread(runnable, "countersign-dispatcher");
@@ -233,6 +236,22 @@ final class Dispatcher {
         }
     }
 
+    /**
+     * Every channel failed for this reviewer: an outage longer than the redeliveries must not lose the notification,
+     * so the reviewer's channels are tried again from the first while the request is open.
+     */
+    private void startOver(String requestId, Slot slot) {
+        Outbox outbox = outboxes.get(requestId);
+        if (outbox == null || outbox.slots.get(slot.reviewer.id()) != slot || slot.delivery != null
+                || slot.inFlight || outbox.latest.status() != RequestStatus.PENDING) {
+            return;
+        }
+        slot.failedChannels.clear();
+        slot.channel = null;
+        slot.shownVersion = -1;
+        reconcile(outbox.latest);
+    }
+
     private void scheduleReminder(String requestId, Slot slot, Instant askedAt) {
         if (remindAfter.isZero() || remindAfter.isNegative()) {
             return;
@@ -347,10 +366,12 @@ final class Dispatcher {
                         failed.error(), fallback, now));
                 slot.channel = fallback;
                 if (fallback == null) {
-                    LOG.error("no channel could deliver request {} to reviewer {}: {}", notification.view().id(),
-                            slot.reviewer.id(), failed.error());
+                    LOG.error("no channel could deliver request {} to reviewer {}: {}; trying again in {}",
+                            notification.view().id(), slot.reviewer.id(), failed.error(), retryExhaustedAfter);
                     slot.shownVersion = Long.MAX_VALUE;
                     slot.failedChannels.add("(none)");
+                    thread.schedule(() -> startOver(notification.view().id(), slot),
+                            retryExhaustedAfter.toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
         }

@@ -55,7 +55,12 @@ class ChannelHostTest {
             return new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from(endpointUri()).routeId("test-" + name).process(ScriptedChannel.this::deliver);
+                    // Like a real channel, the route first turns the notification into the provider's message,
+                    // and redelivery starts again at the step that failed.
+                    from(endpointUri()).routeId("test-" + name)
+                            .process(exchange -> exchange.getIn().setBody(new ProviderMessage(
+                                    exchange.getIn().getBody(Notification.class))))
+                            .process(ScriptedChannel.this::deliver);
                 }
             };
         }
@@ -72,12 +77,15 @@ class ChannelHostTest {
                 case "503" -> throw new ChannelUnavailableException("HTTP 503", null);
                 case "rejected" -> throw new ChannelRejectedException("invalid_auth");
                 default -> {
-                    accepted.add(exchange.getIn().getBody(Notification.class));
+                    accepted.add(exchange.getIn().getBody(ProviderMessage.class).notification());
                     exchange.getMessage().setBody(JsonNodeFactory.instance.objectNode().put("ts",
                             "1700000000." + accepted.size()));
                 }
             }
         }
+    }
+
+    record ProviderMessage(Notification notification) {
     }
 
     @TempDir
@@ -139,6 +147,11 @@ class ChannelHostTest {
             }
 
             @Override
+            public long retryExhaustedAfterSeconds() {
+                return 1;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return ChannelHost.Config.class;
             }
@@ -189,6 +202,15 @@ class ChannelHostTest {
         assertTrue(failed.data().path("error").asText().contains("503"));
         assertEquals("email", failed.data().path("fallback").asText(), "bob has an email address too");
         assertEquals(0, fixture.entries(NotificationEntries.SENT).size(), "email is not installed: it waits");
+    }
+
+    @Test
+    void theChannelOrderIsACommaSeparatedValueOrAList() {
+        assertEquals(List.of("slack", "teams", "email"),
+                ChannelHost.channelOrder(new String[] {"slack, teams,email"}));
+        assertEquals(List.of("email", "slack"), ChannelHost.channelOrder(new String[] {"email", "slack", "email"}));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ChannelHost.channelOrder(new String[] {" , "}));
     }
 
     @Test

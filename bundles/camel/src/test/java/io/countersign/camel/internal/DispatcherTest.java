@@ -84,7 +84,8 @@ class DispatcherTest {
 
     private void startDispatcher(Duration remindAfter) {
         dispatcher = new Dispatcher(fixture.engine, fixture.directory, fixture.journal, sender,
-                List.of("slack", "teams", "email"), Duration.ofHours(1), remindAfter, Clock.systemUTC());
+                List.of("slack", "teams", "email"), Duration.ofHours(1), remindAfter, Duration.ofMillis(200),
+                Clock.systemUTC());
         listener = dispatcher::changed;
         fixture.engine.addListener(listener);
         dispatcher.start();
@@ -143,6 +144,24 @@ class DispatcherTest {
         assertEquals(6, failed.data().path("attempts").asInt());
         assertEquals(List.of("email", "email"), fixture.entries(NotificationEntries.SENT).stream()
                 .map(e -> e.data().path("channel").asText()).toList());
+    }
+
+    @Test
+    void whenEveryChannelHasFailedTheReviewersChannelsAreTriedAgainLater_nothingIsLost() throws Exception {
+        sender.failing.add("slack");
+        sender.failing.add("email");
+        startDispatcher();
+        RequestView pending = fixture.submit();
+        settle();
+        assertEquals(0, dispatcher.deliveries(pending.id()).size());
+        sender.failing.clear();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (dispatcher.deliveries(pending.id()).size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(Map.of("bob", "slack", "carol", "email"), dispatcher.deliveries(pending.id()).stream()
+                .collect(java.util.stream.Collectors.toMap(d -> d.reviewer(), d -> d.channel())),
+                "after the outage each reviewer is reached on their first channel again");
     }
 
     @Test

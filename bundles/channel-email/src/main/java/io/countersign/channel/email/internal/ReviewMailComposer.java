@@ -31,7 +31,8 @@ import org.apache.camel.Processor;
  *   <li>UPDATE: email cannot be edited, so only a decided request gets a short outcome email (once per message);
  *   otherwise the previous reference comes back unchanged and nothing is sent.</li>
  * </ul>
- * Each attempt composes afresh, so a redelivered exchange never reuses a token of a message that was not sent.
+ * Camel redelivers at the step that failed, the send: a retried email is the same message with the same token, so
+ * the token hash journaled with the delivery is always the one in the email that went out.
  */
 final class ReviewMailComposer implements Processor {
 
