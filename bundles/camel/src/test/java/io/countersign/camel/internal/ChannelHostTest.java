@@ -97,7 +97,7 @@ class ChannelHostTest {
     @BeforeEach
     void open() throws Exception {
         fixture = new OutboxFixture(dir);
-        fixture.reviewers = List.of(OutboxFixture.ALICE, OutboxFixture.BOB);
+        fixture.directory.setReviewers(List.of(OutboxFixture.ALICE, OutboxFixture.BOB));
         host = new ChannelHost(fixture.engine, fixture.directory, fixture.journal, config());
         fixture.engine.addListener(host);
     }

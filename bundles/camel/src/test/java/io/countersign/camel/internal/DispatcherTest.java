@@ -166,7 +166,7 @@ class DispatcherTest {
 
     @Test
     void aReviewerWithNoContactIsJournaledAsUnreachable() throws Exception {
-        fixture.reviewers = List.of(OutboxFixture.ALICE, OutboxFixture.BOB, OutboxFixture.DAN);
+        fixture.directory.setReviewers(List.of(OutboxFixture.ALICE, OutboxFixture.BOB, OutboxFixture.DAN));
         startDispatcher();
         fixture.submit();
         settle();
@@ -193,8 +193,8 @@ class DispatcherTest {
 
     @Test
     void votesAndTheOutcomeRefreshTheDeliveredMessages() throws Exception {
-        fixture.reviewers = List.of(OutboxFixture.ALICE, OutboxFixture.BOB, OutboxFixture.CAROL,
-                new io.countersign.api.Reviewer("erin", Set.of("data-owners"), Map.of("slack", "UERIN")));
+        fixture.directory.setReviewers(List.of(OutboxFixture.ALICE, OutboxFixture.BOB, OutboxFixture.CAROL,
+                new io.countersign.api.Reviewer("erin", Set.of("data-owners"), Map.of("slack", "UERIN"))));
         startDispatcher();
         RequestView pending = fixture.submit();
         settle();

@@ -4,7 +4,6 @@ import io.countersign.api.ActionRequest;
 import io.countersign.api.ActionSubmission;
 import io.countersign.api.Agent;
 import io.countersign.api.Decision;
-import io.countersign.api.Directory;
 import io.countersign.api.GroupQuorum;
 import io.countersign.api.JournalEntry;
 import io.countersign.api.Outcome;
@@ -14,6 +13,7 @@ import io.countersign.api.ReviewRoute;
 import io.countersign.api.Reviewer;
 import io.countersign.api.SigningKeys;
 import io.countersign.api.Verdict;
+import io.countersign.api.testing.InMemoryDirectory;
 import io.countersign.core.internal.ApprovalEngine;
 import io.countersign.journal.internal.FileJournal;
 import io.countersign.signing.internal.KeyRing;
@@ -21,11 +21,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /** A real journal and approval core whose policy asks two data owners, and a directory of reachable reviewers. */
@@ -42,35 +39,8 @@ final class OutboxFixture implements AutoCloseable {
     FileJournal journal;
     final SigningKeys keys;
     ApprovalEngine engine;
-    List<Reviewer> reviewers = List.of(ALICE, BOB, CAROL);
-
-    final Directory directory = new Directory() {
-        @Override
-        public Optional<Agent> agentByKey(String apiKey) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Reviewer> reviewerByToken(String token) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Reviewer> reviewer(String id) {
-            return reviewers.stream().filter(r -> r.id().equals(id)).findFirst();
-        }
-
-        @Override
-        public Optional<Reviewer> reviewerByContact(String channel, String address) {
-            return reviewers.stream().filter(r -> address.equals(r.contact(channel))).findFirst();
-        }
-
-        @Override
-        public List<Reviewer> reviewersIn(Collection<String> groups) {
-            return reviewers.stream().filter(r -> r.groups().stream().anyMatch(groups::contains))
-                    .sorted(Comparator.comparing(Reviewer::id)).toList();
-        }
-    };
+    /** Alice, Bob and Carol at first; a test changes them with {@link InMemoryDirectory#setReviewers}. */
+    final InMemoryDirectory directory = new InMemoryDirectory(ALICE, BOB, CAROL);
 
     OutboxFixture(Path dir) throws Exception {
         this.dir = dir;

@@ -17,6 +17,8 @@ import io.countersign.api.Verdict;
 import io.countersign.api.notify.Delivery;
 import io.countersign.api.notify.Notification;
 import io.countersign.api.notify.NotificationKind;
+import io.countersign.api.testing.InMemoryDirectory;
+import io.countersign.api.testing.MutableClock;
 import io.countersign.camel.ChannelRejectedException;
 import io.countersign.channel.email.testing.ReviewBrowser;
 import io.countersign.channel.email.testing.ReviewMail;
@@ -58,7 +60,7 @@ class EmailReviewFlowTest {
     private static ReviewMailbox mailbox;
     private static final MutableClock CLOCK = new MutableClock(Instant.now());
     private static final FakeApprovalService APPROVALS = new FakeApprovalService(CLOCK);
-    private static final FakeDirectory DIRECTORY = new FakeDirectory(Requests.ALICE, Requests.BOB);
+    private static final InMemoryDirectory DIRECTORY = new InMemoryDirectory(Requests.ALICE, Requests.BOB);
     private static final FakeNotificationLog LOG = new FakeNotificationLog();
 
     @BeforeAll
@@ -346,14 +348,14 @@ class EmailReviewFlowTest {
         URI link = mailbox.awaitNewest("bob@example.org", 1, Duration.ofSeconds(10)).reviewLink().orElseThrow();
         ReviewBrowser browser = new ReviewBrowser();
         ReviewBrowser.Page page = browser.open(link);
-        DIRECTORY.reviewers.remove("bob");
+        DIRECTORY.remove("bob");
         try {
             ReviewBrowser.Page result = browser.submit(page, "approve", null);
             assertEquals(403, result.status());
             assertTrue(result.body().contains("reviewer-unknown"), result.body());
             assertTrue(APPROVALS.reviews.isEmpty());
         } finally {
-            DIRECTORY.reviewers.put("bob", Requests.BOB);
+            DIRECTORY.put(Requests.BOB);
         }
     }
 

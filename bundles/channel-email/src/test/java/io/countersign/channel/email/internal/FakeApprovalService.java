@@ -1,23 +1,16 @@
 package io.countersign.channel.email.internal;
 
-import io.countersign.api.ActionSubmission;
-import io.countersign.api.Agent;
-import io.countersign.api.ApprovalService;
 import io.countersign.api.ChannelEvent;
-import io.countersign.api.ExecutionReport;
-import io.countersign.api.Grant;
-import io.countersign.api.GrantResult;
 import io.countersign.api.RefusalReason;
 import io.countersign.api.RequestStatus;
 import io.countersign.api.RequestView;
 import io.countersign.api.ReviewEvidence;
 import io.countersign.api.ReviewResult;
 import io.countersign.api.Reviewer;
-import io.countersign.api.Submission;
 import io.countersign.api.Verdict;
 import io.countersign.api.Vote;
+import io.countersign.api.testing.ApprovalServiceStub;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Just enough of the core: it counts votes, refuses replayed keys, and records what the channel reported. */
-final class FakeApprovalService implements ApprovalService {
+final class FakeApprovalService extends ApprovalServiceStub {
 
     record ReviewCall(Reviewer reviewer, String requestId, Verdict verdict, String comment,
                       ReviewEvidence evidence) {
@@ -106,42 +99,8 @@ final class FakeApprovalService implements ApprovalService {
     }
 
     @Override
-    public CompletionStage<Submission> submit(Agent agent, ActionSubmission submission, String idempotencyKey) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CompletionStage<Optional<RequestView>> awaitChange(String requestId, long seenVersion, Duration maxWait) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<RequestView> pendingFor(Reviewer reviewer) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<RequestView> pending() {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CompletionStage<GrantResult> consume(Agent agent, String token, ActionSubmission presented) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CompletionStage<GrantResult> reportExecution(Agent agent, String requestId, ExecutionReport report) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String grantToken(Grant grant) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
     public List<Long> journalSeqs(String requestId) {
+        // the Dispatcher asks where a request is journaled; there is no journal here
         return List.of();
     }
 }

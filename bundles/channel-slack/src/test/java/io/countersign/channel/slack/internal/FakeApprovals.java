@@ -1,21 +1,14 @@
 package io.countersign.channel.slack.internal;
 
-import io.countersign.api.ActionSubmission;
-import io.countersign.api.Agent;
-import io.countersign.api.ApprovalService;
 import io.countersign.api.ChannelEvent;
-import io.countersign.api.ExecutionReport;
-import io.countersign.api.Grant;
-import io.countersign.api.GrantResult;
 import io.countersign.api.RefusalReason;
 import io.countersign.api.RequestStatus;
 import io.countersign.api.RequestView;
 import io.countersign.api.ReviewEvidence;
 import io.countersign.api.ReviewResult;
 import io.countersign.api.Reviewer;
-import io.countersign.api.Submission;
 import io.countersign.api.Verdict;
-import java.time.Duration;
+import io.countersign.api.testing.ApprovalServiceStub;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The core's review checks in small: separation of duties, one vote each, digest, replay key. */
-final class FakeApprovals implements ApprovalService {
+final class FakeApprovals extends ApprovalServiceStub {
 
     record ReviewCall(Reviewer reviewer, String requestId, Verdict verdict, ReviewEvidence evidence) {
     }
@@ -85,45 +78,5 @@ final class FakeApprovals implements ApprovalService {
     @Override
     public Optional<RequestView> find(String requestId) {
         return Optional.ofNullable(requests.get(requestId));
-    }
-
-    @Override
-    public CompletionStage<Submission> submit(Agent agent, ActionSubmission submission, String idempotencyKey) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CompletionStage<Optional<RequestView>> awaitChange(String requestId, long seenVersion, Duration maxWait) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<RequestView> pendingFor(Reviewer reviewer) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<RequestView> pending() {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CompletionStage<GrantResult> consume(Agent agent, String token, ActionSubmission presented) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CompletionStage<GrantResult> reportExecution(Agent agent, String requestId, ExecutionReport report) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String grantToken(Grant grant) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<Long> journalSeqs(String requestId) {
-        throw new UnsupportedOperationException();
     }
 }

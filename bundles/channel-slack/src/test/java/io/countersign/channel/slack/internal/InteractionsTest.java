@@ -12,6 +12,7 @@ import io.countersign.api.ChannelEvent;
 import io.countersign.api.RequestView;
 import io.countersign.api.ReviewEvidence;
 import io.countersign.api.Verdict;
+import io.countersign.api.testing.InMemoryDirectory;
 import io.countersign.channel.slack.standin.Click;
 import io.countersign.channel.slack.standin.ClickOptions;
 import io.countersign.channel.slack.standin.PostedMessage;
@@ -42,7 +43,7 @@ class InteractionsTest {
     private final Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     private final Clock clock = Clock.fixed(now, ZoneOffset.UTC);
     private final FakeApprovals approvals = new FakeApprovals();
-    private final FakeDirectory directory = new FakeDirectory(Requests.ALICE, Requests.BOB, Requests.CAROL);
+    private final InMemoryDirectory directory = new InMemoryDirectory(Requests.ALICE, Requests.BOB, Requests.CAROL);
     private SlackStandIn slack;
     private SlackSettings settings;
     private JettyHost host;

@@ -1,22 +1,15 @@
 package io.countersign.channel.teams.internal;
 
-import io.countersign.api.ActionSubmission;
-import io.countersign.api.Agent;
-import io.countersign.api.ApprovalService;
 import io.countersign.api.ChannelEvent;
-import io.countersign.api.ExecutionReport;
-import io.countersign.api.Grant;
-import io.countersign.api.GrantResult;
 import io.countersign.api.RefusalReason;
 import io.countersign.api.RequestStatus;
 import io.countersign.api.RequestView;
 import io.countersign.api.ReviewEvidence;
 import io.countersign.api.ReviewResult;
 import io.countersign.api.Reviewer;
-import io.countersign.api.Submission;
 import io.countersign.api.Verdict;
 import io.countersign.api.Vote;
-import java.time.Duration;
+import io.countersign.api.testing.ApprovalServiceStub;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Records reviews and channel events. A review of a known request counts (and refuses a second vote by the same
  * reviewer, or a replay key already counted, like the core); an unknown request gives an empty result.
  */
-final class FakeApprovals implements ApprovalService {
+final class FakeApprovals extends ApprovalServiceStub {
 
     record ReviewCall(Reviewer reviewer, String requestId, Verdict verdict, String comment,
                       ReviewEvidence evidence) {
@@ -95,45 +88,5 @@ final class FakeApprovals implements ApprovalService {
     @Override
     public Optional<RequestView> find(String requestId) {
         return Optional.ofNullable(views.get(requestId));
-    }
-
-    @Override
-    public CompletionStage<Submission> submit(Agent agent, ActionSubmission submission, String idempotencyKey) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CompletionStage<Optional<RequestView>> awaitChange(String requestId, long seenVersion, Duration maxWait) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<RequestView> pendingFor(Reviewer reviewer) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<RequestView> pending() {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CompletionStage<GrantResult> consume(Agent agent, String token, ActionSubmission presented) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CompletionStage<GrantResult> reportExecution(Agent agent, String requestId, ExecutionReport report) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String grantToken(Grant grant) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<Long> journalSeqs(String requestId) {
-        throw new UnsupportedOperationException();
     }
 }

@@ -11,12 +11,18 @@ import io.countersign.api.Outcome;
 import io.countersign.api.RequestStatus;
 import io.countersign.api.RequestView;
 import io.countersign.api.ReviewRoute;
+import io.countersign.api.Reviewer;
 import io.countersign.api.Vote;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
-/** Request views for tests: a pending data export that needs two approvals from data-owners. */
+/**
+ * Request views for tests: a pending data export that needs two approvals from data-owners; and data owners who
+ * review it in Teams.
+ */
 final class Requests {
 
     static final Instant RECEIVED = Instant.parse("2026-11-22T09:00:00Z");
@@ -45,5 +51,10 @@ final class Requests {
         return new RequestView(request, new Agent("etl-agent", List.of("alice")), decision, status, votes,
                 RECEIVED.plus(Duration.ofHours(4)), status.isTerminal() ? RECEIVED.plusSeconds(600) : null, 1, null,
                 null, null);
+    }
+
+    /** A data owner reached in Teams at this Entra object id (and by email at {@code id@example.com}). */
+    static Reviewer reviewer(String id, String aadObjectId) {
+        return new Reviewer(id, Set.of("data-owners"), Map.of("teams", aadObjectId, "email", id + "@example.com"));
     }
 }

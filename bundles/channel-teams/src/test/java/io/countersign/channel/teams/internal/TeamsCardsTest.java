@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class TeamsCardsTest {
 
-    private static final Reviewer BOB = FakeDirectory.reviewer("bob", "0d4c5a43-7d3a-4b1e-9e4f-1a2b3c4d5e6f");
+    private static final Reviewer BOB = Requests.reviewer("bob", "0d4c5a43-7d3a-4b1e-9e4f-1a2b3c4d5e6f");
 
     @Test
     void reviewCardShowsTheWholeRequestAndOffersApproveAndDeny() {

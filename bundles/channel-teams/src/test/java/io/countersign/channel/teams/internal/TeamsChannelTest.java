@@ -18,6 +18,7 @@ import io.countersign.api.Vote;
 import io.countersign.api.notify.Delivery;
 import io.countersign.api.notify.Notification;
 import io.countersign.api.notify.NotificationKind;
+import io.countersign.api.testing.MutableClock;
 import io.countersign.camel.ChannelRejectedException;
 import io.countersign.camel.ChannelUnavailableException;
 import io.countersign.channel.teams.standin.BotConnectorStandIn;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.Test;
 class TeamsChannelTest {
 
     private static final String BOB_AAD = "0d4c5a43-7d3a-4b1e-9e4f-1a2b3c4d5e6f";
-    private static final Reviewer BOB = FakeDirectory.reviewer("bob", BOB_AAD);
+    private static final Reviewer BOB = Requests.reviewer("bob", BOB_AAD);
     private static final Duration BACKOFF = Duration.ofMillis(50);
     private static final int MAX_REDELIVERIES = 3;
 

@@ -14,6 +14,7 @@ import io.countersign.api.RequestView;
 import io.countersign.api.ReviewEvidence;
 import io.countersign.api.Reviewer;
 import io.countersign.api.Verdict;
+import io.countersign.api.testing.InMemoryDirectory;
 import io.countersign.channel.teams.standin.BotConnectorStandIn;
 import io.countersign.channel.teams.standin.Invoke;
 import io.countersign.channel.teams.standin.InvokeOptions;
@@ -48,8 +49,8 @@ class TeamsMessagesRouteTest {
 
     private static final String BOB_AAD = "0d4c5a43-7d3a-4b1e-9e4f-1a2b3c4d5e6f";
     private static final String CAROL_AAD = "a7e9f0d2-3b4c-4d5e-8f6a-7b8c9d0e1f2a";
-    private static final Reviewer BOB = FakeDirectory.reviewer("bob", BOB_AAD);
-    private static final Reviewer CAROL = FakeDirectory.reviewer("carol", CAROL_AAD);
+    private static final Reviewer BOB = Requests.reviewer("bob", BOB_AAD);
+    private static final Reviewer CAROL = Requests.reviewer("carol", CAROL_AAD);
     private static final String EVE_AAD = "5e5e5e5e-0000-4000-8000-000000000e5e";
     private static final Reviewer EVE = new Reviewer("eve", java.util.Set.of("finance"),
             java.util.Map.of("teams", EVE_AAD));
@@ -82,8 +83,8 @@ class TeamsMessagesRouteTest {
         request = Requests.pending("req-1");
         approvals.add(request);
         card = cardMessage(request);
-        endpoint = new MessagesEndpoint(new TeamsMessagesRoute(approvals, new FakeDirectory(BOB, CAROL, EVE), settings,
-                Clock.systemUTC()));
+        endpoint = new MessagesEndpoint(new TeamsMessagesRoute(approvals, new InMemoryDirectory(BOB, CAROL, EVE),
+                settings, Clock.systemUTC()));
     }
 
     @AfterEach
