@@ -188,6 +188,38 @@ class ChainRulesTest {
                 run.failures());
     }
 
+    @Test
+    void messagesAboutARequest_evenAfterItFinished_takeNoPartInTheChainRules() throws Exception {
+        Map<String, Object> sent = new LinkedHashMap<>();
+        sent.put("notification", "n-1");
+        sent.put("channel", "slack");
+        sent.put("reviewer", "carol");
+        sent.put("kind", "update");
+        sent.put("at", "2026-11-22T10:00:30Z");
+        reviewed.add("notification.sent", sent);
+        Map<String, Object> refused = new LinkedHashMap<>();
+        refused.put("channel", "teams");
+        refused.put("code", "jwt-expired");
+        refused.put("detail", "the token expired");
+        refused.put("at", "2026-11-22T10:00:31Z");
+        reviewed.add("channel.refused", refused);
+
+        VerifyRun run = verifyReviewedRequest();
+
+        assertEquals(0, run.exitCode(), run.toString());
+    }
+
+    @Test
+    void aReviewStepAfterTheRequestFinished_isStillCaught_besideMessages() throws Exception {
+        reviewed.add("notification.sent", new LinkedHashMap<>(Map.of("channel", "slack", "kind", "update")));
+        reviewed.add(EntryTypes.REVIEW_ACCEPTED, new LinkedHashMap<>(reviewed.data(EntryTypes.REVIEW_ACCEPTED)));
+
+        VerifyRun run = verifyReviewedRequest();
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("review.accepted after the request finished"), run.failures());
+    }
+
     private VerifyRun verifyReviewedRequest() throws Exception {
         StandardLog.build(fixture, reviewed, fixture.allowedRequest(StandardLog.ALLOWED));
         return VerifyRun.of(fixture.requestBundle(StandardLog.REVIEWED).write(dir));
