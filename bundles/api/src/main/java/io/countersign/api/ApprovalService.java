@@ -30,6 +30,14 @@ public interface ApprovalService {
     /** The pending requests this reviewer may decide now. */
     List<RequestView> pendingFor(Reviewer reviewer);
 
+    /**
+     * Tells {@code listener} of every durable change to a request from now on, until it is removed. A listener
+     * subscribes itself rather than being a service: the core would otherwise depend on its own dependents.
+     */
+    void addListener(RequestListener listener);
+
+    void removeListener(RequestListener listener);
+
     /** Every request waiting for reviews now, oldest first. */
     List<RequestView> pending();
 

@@ -4,8 +4,8 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Told of every durable change to a request (a decision, a vote, a close, a grant step), in version order per
- * request. Registered as a service; called on the thread that made the change durable, so it must only hand work
- * off and return.
+ * request, once added with {@link ApprovalService#addListener}; called on the thread that made the change durable, so
+ * it must only hand work off and return.
  */
 @ConsumerType
 public interface RequestListener {

@@ -89,4 +89,14 @@ public abstract class ApprovalServiceStub implements ApprovalService {
     public List<Long> journalSeqs(String requestId) {
         throw notUsed("journalSeqs");
     }
+
+    @Override
+    public void addListener(io.countersign.api.RequestListener listener) {
+        throw notUsed("addListener");
+    }
+
+    @Override
+    public void removeListener(io.countersign.api.RequestListener listener) {
+        throw notUsed("removeListener");
+    }
 }

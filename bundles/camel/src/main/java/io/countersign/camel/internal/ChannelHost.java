@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * are added and removed live, under one shared error handler that retries with exponential backoff (or exactly the
  * provider's Retry-After), journals every failed attempt, and dead-letters into the journal when it gives up.
  */
-@Component(service = {RequestListener.class, NotificationLog.class}, immediate = true,
+@Component(service = NotificationLog.class, immediate = true,
         configurationPid = "io.countersign.channels", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ChannelHost.Config.class)
 public final class ChannelHost implements RequestListener, NotificationLog {
@@ -88,6 +88,7 @@ public final class ChannelHost implements RequestListener, NotificationLog {
     private final CamelSender sender;
     private final Dispatcher dispatcher;
     private final Journal journal;
+    private final ApprovalService approvals;
     private final Clock clock = Clock.systemUTC();
     /** Channels bound before activation finished: DS may bind dynamic references first. */
     private final List<ReviewChannel> early = new ArrayList<>();
@@ -98,6 +99,7 @@ public final class ChannelHost implements RequestListener, NotificationLog {
     public ChannelHost(@Reference ApprovalService approvals, @Reference Directory directory,
                        @Reference Journal journal, Config config) throws Exception {
         this.journal = journal;
+        this.approvals = approvals;
         DefaultCamelContext camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("countersign");
         camel.getShutdownStrategy().setTimeout(10);
@@ -122,6 +124,7 @@ public final class ChannelHost implements RequestListener, NotificationLog {
             early.clear();
         }
         waiting.forEach(this::addChannel);
+        approvals.addListener(this);
         dispatcher.start();
         LOG.info("review channels ready, in order {}", channelOrder(config.order()));
     }
@@ -202,6 +205,7 @@ public final class ChannelHost implements RequestListener, NotificationLog {
 
     @Deactivate
     void deactivate() throws Exception {
+        approvals.removeListener(this);
         dispatcher.stop();
         sender.close();
         context.stop();

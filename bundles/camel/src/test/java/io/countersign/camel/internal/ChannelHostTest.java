@@ -99,12 +99,10 @@ class ChannelHostTest {
         fixture = new OutboxFixture(dir);
         fixture.directory.setReviewers(List.of(OutboxFixture.ALICE, OutboxFixture.BOB));
         host = new ChannelHost(fixture.engine, fixture.directory, fixture.journal, config());
-        fixture.engine.addListener(host);
     }
 
     @AfterEach
     void close() throws Exception {
-        fixture.engine.removeListener(host);
         host.deactivate();
         fixture.close();
     }
@@ -237,7 +235,8 @@ class ChannelHostTest {
         ScriptedChannel again = new ScriptedChannel("slack");
         host.bindChannel(again);
         await(() -> again.accepted.size() == 1, "the waiting notification is sent when the channel is back");
-        assertEquals(1, fixture.entries(NotificationEntries.SENT).size());
+        await(() -> fixture.entries(NotificationEntries.SENT).size() == 1, "its delivery is journaled");
+        assertEquals(1, again.accepted.size(), "sent once");
         assertEquals(0, fixture.entries(NotificationEntries.FAILED).size());
     }
 }
