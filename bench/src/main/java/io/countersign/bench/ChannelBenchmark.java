@@ -9,7 +9,6 @@ import io.countersign.channel.slack.standin.Click;
 import io.countersign.channel.slack.standin.PostedMessage;
 import io.countersign.channel.slack.standin.SlackStandIn;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -217,14 +216,14 @@ public final class ChannelBenchmark {
         String botToken = "xoxb-bench-" + secret(24);
         String signingSecret = secret(32);
         String agentKey = "csk_" + secret(32);
-        int port = freePort();
+        int port = BenchServer.freePort();
         try (SlackStandIn slack = SlackStandIn.start(botToken)) {
             Process server = start(root, run, data, port, slack, botToken, signingSecret, agentKey, reviewers);
             ChannelBenchmark bench = new ChannelBenchmark(slack, signingSecret, port, agentKey, reviewers,
                     TimeUnit.MILLISECONDS.toNanos(thinkMillis));
             bench.server = server.toHandle();
             try {
-                awaitUp(port);
+                BenchServer.awaitUp(port);
                 bench.run(root, run, data, rates, seconds, warmup, jvmWarmup);
             } finally {
                 bench.close();
@@ -816,14 +815,7 @@ public final class ChannelBenchmark {
     private static Process start(Path root, Path run, Path data, int port, SlackStandIn slack, String botToken,
                                  String signingSecret, String agentKey, int reviewers)
             throws IOException, InterruptedException {
-        Path home = run.resolve("countersign");
-        Files.createDirectories(home);
-        Process tar = new ProcessBuilder("tar", "-xzf",
-                root.resolve("distribution/target/countersign.tar.gz").toString(), "-C", home.toString(),
-                "--strip-components=1").inheritIO().start();
-        if (tar.waitFor() != 0) {
-            throw new IOException("build the distribution first: ./countersign start builds it");
-        }
+        Path home = BenchServer.unpack(root, run);
         Path etc = home.resolve("etc");
         bootSlack(etc.resolve("org.apache.karaf.features.cfg"));
         Files.writeString(etc.resolve("io.countersign.channel.slack.cfg"), String.join("\n",
@@ -863,15 +855,8 @@ public final class ChannelBenchmark {
                 "    $a.deadline(\"PT30M\");",
                 "end",
                 ""));
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "run");
-        builder.environment().put("COUNTERSIGN_HTTP_PORT", Integer.toString(port));
-        builder.environment().put("COUNTERSIGN_DATA_DIR", data.toString());
-        builder.environment().put("COUNTERSIGN_RULES_DIR", rules.toString());
-        builder.environment().put("COUNTERSIGN_SLACK_BOT_TOKEN", botToken);
-        builder.environment().put("COUNTERSIGN_SLACK_SIGNING_SECRET", signingSecret);
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(run.resolve("console.log").toFile());
-        return builder.start();
+        return BenchServer.launch(home, run, port, data, rules, Map.of("COUNTERSIGN_SLACK_BOT_TOKEN", botToken,
+                "COUNTERSIGN_SLACK_SIGNING_SECRET", signingSecret));
     }
 
     /** Adds the Slack channel's feature to the features installed at boot. */
@@ -892,25 +877,6 @@ public final class ChannelBenchmark {
         }
         lines.set(last, lines.get(last) + ", countersign-channel-slack");
         Files.write(features, lines);
-    }
-
-    private static void awaitUp(int port) throws InterruptedException {
-        HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/v1/health")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("Countersign did not start on port " + port);
     }
 
     private static String fileSha256(Path file) throws IOException {
@@ -948,11 +914,5 @@ public final class ChannelBenchmark {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -6,15 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -56,13 +52,13 @@ public final class DecisionBenchmark {
         }
         Path root = Path.of("").toAbsolutePath();
         Path run = root.resolve("bench/target/run-" + System.currentTimeMillis());
-        int port = freePort();
+        int port = BenchServer.freePort();
         if (data == null) {
             data = run.resolve("data");
         }
         Process server = start(root, run, data, port);
         try {
-            awaitUp(port);
+            BenchServer.awaitUp(port);
             JsonNode credentials = new ObjectMapper().readTree(data.resolve("demo-credentials.json").toFile());
             String agentKey = credentials.path("agents").get(0).path("key").asText();
             OpenLoopLoad load = new OpenLoopLoad(new InetSocketAddress("127.0.0.1", port), "/v1/actions", agentKey,
@@ -110,45 +106,6 @@ public final class DecisionBenchmark {
     }
 
     private static Process start(Path root, Path run, Path data, int port) throws IOException, InterruptedException {
-        Path home = run.resolve("countersign");
-        Files.createDirectories(home);
-        Process tar = new ProcessBuilder("tar", "-xzf",
-                root.resolve("distribution/target/countersign.tar.gz").toString(), "-C", home.toString(),
-                "--strip-components=1").inheritIO().start();
-        if (tar.waitFor() != 0) {
-            throw new IOException("build the distribution first: ./countersign start builds it");
-        }
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "run");
-        builder.environment().put("COUNTERSIGN_HTTP_PORT", Integer.toString(port));
-        builder.environment().put("COUNTERSIGN_DATA_DIR", data.toString());
-        builder.environment().put("COUNTERSIGN_RULES_DIR", root.resolve("rules").toString());
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(run.resolve("console.log").toFile());
-        return builder.start();
-    }
-
-    private static void awaitUp(int port) throws InterruptedException {
-        HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/v1/health")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("Countersign did not start on port " + port);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return BenchServer.launch(BenchServer.unpack(root, run), run, port, data, root.resolve("rules"), Map.of());
     }
 }
