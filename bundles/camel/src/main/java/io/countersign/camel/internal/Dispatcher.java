@@ -81,6 +81,8 @@ final class Dispatcher {
     private final Clock clock;
     private final ScheduledExecutorService thread;
     private final Map<String, Outbox> outboxes = new HashMap<>();
+    /** Changes that arrived before the outbox was read back from the journal; applied right after. */
+    private List<RequestView> beforeRecovery = new ArrayList<>();
     private final Map<String, List<Delivery>> deliveries = new ConcurrentHashMap<>();
 
     /** {@code remindAfter}: when a reviewer has not answered this long after being asked, remind them once. */
@@ -118,12 +120,18 @@ final class Dispatcher {
     }
 
     void changed(RequestView view) {
-        thread.execute(() -> reconcile(view));
+        thread.execute(() -> {
+            if (beforeRecovery != null) {
+                beforeRecovery.add(view);
+            } else {
+                reconcile(view);
+            }
+        });
     }
 
     void channelAvailable(String channel) {
         thread.execute(() -> {
-            for (Outbox outbox : outboxes.values()) {
+            for (Outbox outbox : List.copyOf(outboxes.values())) {
                 for (Slot slot : outbox.slots.values()) {
                     if (slot.held && channel.equals(slot.channel)) {
                         slot.held = false;
@@ -150,9 +158,15 @@ final class Dispatcher {
 
     private void recover() {
         List<RequestView> open = approvals.pending();
-        if (open.isEmpty()) {
-            return;
+        if (!open.isEmpty()) {
+            recover(open);
         }
+        List<RequestView> arrived = beforeRecovery;
+        beforeRecovery = null;
+        arrived.forEach(this::reconcile);
+    }
+
+    private void recover(List<RequestView> open) {
         Map<String, RequestView> byId = new HashMap<>();
         long from = Long.MAX_VALUE;
         for (RequestView view : open) {
@@ -268,8 +282,13 @@ final class Dispatcher {
         }
         RequestView latest = outbox.latest;
         boolean answered = latest.votes().stream().anyMatch(vote -> vote.reviewer().equals(slot.reviewer.id()));
-        if (latest.status() != RequestStatus.PENDING || answered || slot.delivery == null || slot.inFlight
-                || slot.held || !clock.instant().isBefore(latest.deadline())) {
+        if (latest.status() != RequestStatus.PENDING || answered || slot.delivery == null
+                || !clock.instant().isBefore(latest.deadline())) {
+            return;
+        }
+        if (slot.inFlight || slot.held) {
+            // Busy with an update, or its channel is away: remind a little later instead of never.
+            thread.schedule(() -> remind(requestId, slot), 5, TimeUnit.SECONDS);
             return;
         }
         slot.reminded = true;
@@ -355,10 +374,13 @@ final class Dispatcher {
                 slot.held = true;
                 LOG.info("channel {} went away with notification {} in flight; holding it", notification.channel(),
                         notification.id());
-            } else if (notification.kind() == NotificationKind.UPDATE) {
+            } else if (notification.kind() != NotificationKind.REVIEW) {
+                // A failed update or reminder leaves the delivered message, and the channel it is on, as they were.
                 journal.append(NotificationEntries.FAILED, NotificationEntries.failed(notification, failed.attempts(),
                         failed.error(), null, now));
-                slot.shownVersion = Math.max(slot.shownVersion, notification.view().version());
+                if (notification.kind() == NotificationKind.UPDATE) {
+                    slot.shownVersion = Math.max(slot.shownVersion, notification.view().version());
+                }
             } else {
                 slot.failedChannels.add(notification.channel());
                 String fallback = nextChannel(slot);

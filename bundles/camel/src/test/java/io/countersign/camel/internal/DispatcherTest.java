@@ -234,6 +234,29 @@ class DispatcherTest {
     }
 
     @Test
+    void aFailedReminderLeavesTheMessageOnItsChannel_andTheOutcomeStillReachesIt() throws Exception {
+        startDispatcher(Duration.ofMillis(200));
+        RequestView pending = fixture.submit();
+        settle();
+        sender.failing.add("slack");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sender.of(NotificationKind.REMINDER).size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        settle();
+        sender.failing.clear();
+        fixture.approve(OutboxFixture.CAROL, pending.id());
+        fixture.approve(new io.countersign.api.Reviewer("erin", Set.of("data-owners")), pending.id());
+        settle();
+        settle();
+        List<Notification> toBob = sender.sent.stream().filter(n -> n.reviewer().id().equals("bob")).toList();
+        Notification last = toBob.get(toBob.size() - 1);
+        assertEquals(NotificationKind.UPDATE, last.kind());
+        assertEquals("slack", last.channel(), "bob's Slack message is updated, not an email sent to a Slack id");
+        assertEquals("approved", last.view().status().wireName());
+    }
+
+    @Test
     void afterARestartOnlyWhatWasNeverDeliveredIsSent() throws Exception {
         sender.installed.remove("email");
         startDispatcher();

@@ -62,9 +62,16 @@ record EmailSettings(String smtpHost, int smtpPort, boolean startTls, boolean st
         return "https".equals(publicBaseUrl.getScheme());
     }
 
-    /** {@code scheme://host[:port]} of the review page, as browsers send it in {@code Origin}. */
+    /**
+     * {@code scheme://host[:port]} of the review page, as browsers send it in {@code Origin}: without the scheme's
+     * default port, which browsers never send.
+     */
     String origin() {
-        return publicBaseUrl.getScheme() + "://" + publicBaseUrl.getRawAuthority().toLowerCase(Locale.ROOT);
+        String scheme = publicBaseUrl.getScheme().toLowerCase(Locale.ROOT);
+        int port = publicBaseUrl.getPort();
+        boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443)
+                || (scheme.equals("http") && port == 80);
+        return scheme + "://" + publicBaseUrl.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
     }
 
     boolean authenticates() {

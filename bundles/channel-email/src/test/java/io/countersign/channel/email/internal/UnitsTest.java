@@ -68,6 +68,9 @@ class UnitsTest {
         assertEquals(URI.create("https://countersign.example.org"), settings.publicBaseUrl());
         assertEquals("https://countersign.example.org", settings.origin());
         assertTrue(settings.secureLinks());
+        assertEquals("https://countersign.example.org", settings(true, true, "https://Countersign.example.org:443/")
+                .origin(), "browsers leave the default port out of Origin");
+        assertEquals("http://127.0.0.1:8181", settings(false, false, "http://127.0.0.1:8181").origin());
 
         Properties plain = settings(false, false, "http://127.0.0.1:8181").javaMailProperties();
         assertEquals("false", plain.getProperty("mail.smtp.starttls.enable"));
