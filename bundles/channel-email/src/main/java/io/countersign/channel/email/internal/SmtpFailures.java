@@ -1,10 +1,12 @@
 package io.countersign.channel.email.internal;
 
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+
 import io.countersign.camel.ChannelRejectedException;
 import io.countersign.camel.ChannelUnavailableException;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
-import java.lang.reflect.Method;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
@@ -72,21 +74,17 @@ final class SmtpFailures {
         return seen;
     }
 
-    /**
-     * The SMTP reply code Angus Mail's SMTPSendFailedException / SMTPAddressFailedException carry. Those classes are
-     * private to the host bundle (only jakarta.mail is exported), so the code is read by reflection.
-     */
+    /** The SMTP reply code Angus Mail's failures carry (the host bundle exports {@code org.eclipse.angus.mail}). */
     private static Integer replyCode(Throwable failure) {
-        if (!(failure instanceof MessagingException)) {
+        int code;
+        if (failure instanceof SMTPSendFailedException sendFailed) {
+            code = sendFailed.getReturnCode();
+        } else if (failure instanceof SMTPAddressFailedException addressFailed) {
+            code = addressFailed.getReturnCode();
+        } else {
             return null;
         }
-        try {
-            Method method = failure.getClass().getMethod("getReturnCode");
-            Object code = method.invoke(failure);
-            return code instanceof Integer value && value > 0 ? value : null;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+        return code > 0 ? code : null;
     }
 
     private static String describe(Throwable failure) {
