@@ -56,6 +56,17 @@ public final class Exchanges {
         write(response, callback, problem.status(), Problem.MEDIA_TYPE, problem.toJson(), headers);
     }
 
+    /**
+     * Call before committing an answer. A route that answers before reading the whole body (a 401, a 415) would
+     * otherwise leave the rest of the body on a connection the client believes reusable: Jetty closes it after the
+     * answer, and the client's next request on it fails with an EOF.
+     */
+    public static void closeUnlessBodyConsumed(Response response) {
+        if (!response.getRequest().consumeAvailable()) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+    }
+
     private static void write(Response response, Callback callback, int status, String mediaType, JsonNode body,
                               Map<String, String> headers) {
         byte[] bytes;
@@ -66,6 +77,7 @@ public final class Exchanges {
             return;
         }
         response.setStatus(status);
+        closeUnlessBodyConsumed(response);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, mediaType);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         headers.forEach(response.getHeaders()::put);

@@ -366,6 +366,7 @@ public final class ReviewPage implements HttpRoute {
 
     private static void html(Response response, Callback callback, int status, String page, String setCookie) {
         response.setStatus(status);
+        Exchanges.closeUnlessBodyConsumed(response);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put("Content-Security-Policy", CSP);

@@ -94,6 +94,7 @@ public final class SlackInteractions implements HttpRoute {
                 Exchanges.problem(response, then, result.problem());
             } else {
                 response.setStatus(result.status());
+                Exchanges.closeUnlessBodyConsumed(response);
                 response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
                 response.write(true, ByteBuffer.allocate(0), then);
             }
