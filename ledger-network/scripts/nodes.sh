@@ -49,6 +49,8 @@ start_peer() {
         CORE_PEER_CHAINCODEADDRESS="127.0.0.1:$(peer_cc_port "$org")" \
         CORE_PEER_GOSSIP_BOOTSTRAP="127.0.0.1:$(peer_port "$org")" \
         CORE_PEER_GOSSIP_EXTERNALENDPOINT="127.0.0.1:$(peer_port "$org")" \
+        CORE_PEER_GOSSIP_ALIVETIMEINTERVAL=1s \
+        CORE_PEER_GOSSIP_STATEINFOINTERVAL=1s \
         CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "$org")" \
         CORE_PEER_FILESYSTEMPATH="$NET/data/peer0.$org" \
         CORE_LEDGER_SNAPSHOTS_ROOTDIR="$NET/data/peer0.$org/snapshots" \
