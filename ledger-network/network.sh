@@ -8,6 +8,8 @@
 #   network.sh down      stop every process (data kept: up starts it again as it was)
 #   network.sh clean     stop and delete the network
 #   network.sh status    each process, its health, the channel height, the chaincode
+#   network.sh query TX [ARG...]   evaluate a transaction of the anchors chaincode as the operator's User1, e.g.
+#                        network.sh query Head ORIGIN;  network.sh query SegmentOf ORIGIN SEQ
 #   network.sh stop NODE / start NODE    stop or start one node (orderer0..3, peer0.operator, peer0.compliance,
 #                        chaincode.operator, chaincode.compliance): for fault tests
 #   deploy, down, clean, status, stop and start act on the dev network unless FABRIC_NET_DIR names another, or
@@ -150,6 +152,17 @@ start_one() {
     esac
 }
 
+query() {
+    select_network
+    local args
+    args="$(printf '%s\n' "$@" | sed 's/\\/\\\\/g; s/"/\\"/g' | sed 's/.*/"&"/' | paste -sd, -)"
+    (
+        admin_env operator
+        CORE_PEER_MSPCONFIGPATH="$(user_dir operator User1)/msp"
+        "$FABRIC_BIN/peer" chaincode query -C "$CHANNEL" -n "$CHAINCODE" -c "{\"Args\":[$args]}"
+    )
+}
+
 case "${1:-}" in
     up) up dev ;;
     up-bft) up bft ;;
@@ -161,10 +174,11 @@ case "${1:-}" in
         say "deleted $NET"
         ;;
     status) status ;;
+    query) shift; [ $# -ge 1 ] || die "usage: network.sh query TRANSACTION [ARG...]"; query "$@" ;;
     stop) [ $# -eq 2 ] || die "usage: network.sh stop NODE"; select_network; stop_node "$2" ;;
     start) [ $# -eq 2 ] || die "usage: network.sh start NODE"; start_one "$2" ;;
     *)
-        sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac

@@ -88,6 +88,20 @@ final class FabricNetwork {
         run("start", node);
     }
 
+    /** Evaluates a transaction of the anchors chaincode with the peer CLI, as a regulator could; its JSON answer. */
+    String query(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", script(), "query"));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(logFile()));
+        builder.environment().put("FABRIC_NET_DIR", dir.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!process.waitFor(1, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IOException("network.sh query " + String.join(" ", arguments) + " failed; see " + logFile());
+        }
+        return output;
+    }
+
     /** Countersign's io.countersign.audit.fabric configuration for this network. */
     Properties auditConfiguration() throws IOException {
         Properties properties = new Properties();
