@@ -88,10 +88,12 @@ up() {
 down() {
     select_network
     local name
+    # all at once: each may take seconds to shut down
     for name in chaincode.operator chaincode.compliance peer0.operator peer0.compliance orderer0 orderer1 orderer2 \
         orderer3; do
-        stop_node "$name"
+        stop_node "$name" &
     done
+    wait
     say "stopped the network in $NET"
 }
 
