@@ -100,6 +100,12 @@ public class FabricAuditIT extends CountersignTestSupport {
         JsonNode segment = JSON.readTree(network().query("SegmentOf", origin(), Long.toString(size - 1)));
         assertTrue(segment.toString(), segment.path("from").asLong() < size && segment.path("to").asLong() >= size);
 
+        Path bundle = download("/v1/evidence?from=" + from + "&to=" + to);
+        Verifier.Outcome verified = Verifier.run(bundle, "--fabric", network().connectionJson().toString());
+        assertEquals(verified.output(), 0, verified.exitCode());
+        assertTrue(verified.output(), verified.output().contains("tx " + confirmation.path("data").path("txId")
+                .asText() + " block " + confirmation.path("data").path("block").asLong()));
+
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.countersign.verify;
 
+import java.nio.file.Path;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Comparator;
@@ -14,9 +15,21 @@ final class BundleVerifier {
     private final Arguments arguments;
     private final int workers;
 
+    /** Opens the Fabric connection of {@code --fabric}. */
+    interface FabricConnector {
+        FabricLedger open(Path connection) throws InputException;
+    }
+
+    private final FabricConnector fabricConnector;
+
     BundleVerifier(Arguments arguments, int workers) {
+        this(arguments, workers, GatewayFabricLedger::open);
+    }
+
+    BundleVerifier(Arguments arguments, int workers, FabricConnector fabricConnector) {
         this.arguments = arguments;
         this.workers = workers;
+        this.fabricConnector = fabricConnector;
     }
 
     Report verify() throws InputException {
@@ -41,6 +54,7 @@ final class BundleVerifier {
             RunTracker runTracker = new RunTracker(findings);
             RequestChains chains = new RequestChains(findings, manifest.scope() instanceof Manifest.RequestScope);
             ScopeChecks scope = new ScopeChecks(manifest.scope(), findings);
+            FabricChecks fabric = arguments.fabric() == null ? null : new FabricChecks(findings);
             try (InputStream entries = bundle.member(EvidenceBundle.ENTRIES)) {
                 new EntryPipeline(workers).run(entries, (line, entry) -> {
                     reportProblems(line, entry, findings);
@@ -48,6 +62,9 @@ final class BundleVerifier {
                     if (entry.wellFormed()) {
                         chains.accept(entry);
                         scope.accept(entry);
+                    }
+                    if (fabric != null) {
+                        fabric.accept(entry);
                     }
                 });
             } catch (IOException e) {
@@ -65,6 +82,12 @@ final class BundleVerifier {
             if (trusted != null) {
                 checkpointChecks.verifyTrusted(trusted, checkpoints, origin, keys);
             }
+            FabricChecks.Summary anchored = null;
+            if (fabric != null) {
+                try (FabricLedger ledger = fabricConnector.open(arguments.fabric())) {
+                    anchored = fabric.verify(origin, checkpoints, keys, ledger);
+                }
+            }
 
             Summary summary = new Summary(arguments.bundle().toString(), origin,
                     manifest.scope() == null ? "unknown" : manifest.scope().describe(),
@@ -75,7 +98,8 @@ final class BundleVerifier {
                     checkpointChecks.consistencyVerified(),
                     pinned == null ? "the bundle's keys.json (not pinned)" : "pinned from " + arguments.keys(),
                     trusted == null ? null : trusted.size(), (System.nanoTime() - started) / 1_000_000);
-            return new Report(findings.ok(), findings.failureCount(), findings.failures(), findings.warnings(), summary);
+            return new Report(findings.ok(), findings.failureCount(), findings.failures(), findings.warnings(), summary,
+                    anchored);
         }
     }
 

@@ -56,6 +56,14 @@ final class EntryTypes {
         return type.startsWith("notification.") || type.startsWith("channel.");
     }
 
+    /**
+     * Entries recording that the journal was anchored on Fabric ({@code anchor.confirmed}, §9.4): they name no request
+     * and take no part in the chain rules.
+     */
+    static boolean isAboutAnchoring(String type) {
+        return type.startsWith("anchor.");
+    }
+
     /** The members this type must have; empty for types the verifier has no rules for. */
     static Set<DataMember> requiredMembers(String type) {
         return REQUIRED.getOrDefault(type, Set.of());

@@ -33,6 +33,9 @@ final class JsonReport {
             }
             json.writeEndArray();
             writeSummary(report.summary(), json);
+            if (report.fabric() != null) {
+                writeFabric(report.fabric(), json);
+            }
         });
     }
 
@@ -82,6 +85,28 @@ final class JsonReport {
         json.writeStringField("keys", s.keys());
         json.writeObjectField("trustedSize", s.trustedSize());
         json.writeNumberField("elapsedMillis", s.elapsedMillis());
+        json.writeEndObject();
+    }
+
+    private static void writeFabric(FabricChecks.Summary fabric, JsonGenerator json) throws IOException {
+        json.writeObjectFieldStart("fabric");
+        json.writeNumberField("anchoredEntries", fabric.anchoredEntries());
+        json.writeNumberField("entries", fabric.entries());
+        json.writeArrayFieldStart("transactions");
+        for (FabricChecks.Transaction transaction : fabric.transactions()) {
+            json.writeStartObject();
+            json.writeStringField("txId", transaction.txId());
+            json.writeNumberField("block", transaction.block());
+            json.writeNumberField("from", transaction.from());
+            json.writeNumberField("to", transaction.to());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeObjectFieldStart("requests");
+        for (var request : fabric.transactionsByRequest().entrySet()) {
+            writeStrings(json, request.getKey(), request.getValue());
+        }
+        json.writeEndObject();
         json.writeEndObject();
     }
 

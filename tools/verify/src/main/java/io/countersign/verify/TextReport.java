@@ -37,6 +37,17 @@ final class TextReport {
                     + (chain.complete() ? "" : " (partial)"));
         }
         out.println("  grants:       " + s.grantsChecked() + " checked");
+        if (report.fabric() != null) {
+            FabricChecks.Summary fabric = report.fabric();
+            out.println("  fabric:       " + fabric.anchoredEntries() + " of " + fabric.entries()
+                    + " entries anchored with the same hash, in " + fabric.transactions().size() + " transaction(s)");
+            for (FabricChecks.Transaction transaction : fabric.transactions()) {
+                out.println("    tx " + transaction.txId() + " block " + transaction.block() + ": entries "
+                        + transaction.from() + " to " + (transaction.to() - 1));
+            }
+            fabric.transactionsByRequest().forEach((request, txIds) ->
+                    out.println("    " + request + ": " + String.join(", ", txIds)));
+        }
         out.println("  time:         " + s.elapsedMillis() + " ms");
         report.warnings().forEach(warning -> out.println("WARN " + warning));
         report.failures().forEach(failure -> out.println(failure.describe()));
