@@ -43,10 +43,16 @@ final class Anchors {
             throw notOwner(origin, owner);
         }
         Map<String, ObjectNode> writes = new LinkedHashMap<>();
+        Map<String, ObjectNode> listed = new LinkedHashMap<>();
         for (JsonNode key : keys) {
             ObjectNode validated = LogKeys.validated(key, origin);
             String storageKey = "key/" + originKey + "/" + validated.get("keyId").asText();
             JsonNode existing = stored(storageKey);
+            ObjectNode sameListing = listed.putIfAbsent(storageKey, validated);
+            if (sameListing != null && !sameListing.equals(validated)) {
+                throw new Refusal("key-conflict", "key " + validated.get("keyId").asText()
+                        + " is listed twice, differently");
+            }
             if (existing == null) {
                 writes.put(storageKey, validated);
             } else if (!existing.equals(validated)) {
@@ -143,7 +149,8 @@ final class Anchors {
             }
             String hashesText = Json.text(segment, "entryHashes", what);
             byte[] hashes = LogKeys.base64(hashesText, what + "'s entryHashes");
-            if (hashes.length != 32L * (to - from)) {
+            // compared by division: a crafted (to - from) would overflow 32 x (to - from) into a matching length
+            if (hashes.length % 32 != 0 || hashes.length / 32 != to - from) {
                 throw Refusal.malformed(what + " holds " + hashes.length + " bytes of hashes; " + (to - from)
                         + " entries need " + 32L * (to - from));
             }
@@ -237,12 +244,13 @@ final class Anchors {
     String segmentOf(String origin, String seqText) {
         long seq;
         try {
+            if (seqText == null || !seqText.matches("0|[1-9][0-9]*")) {
+                throw new NumberFormatException();
+            }
             seq = Long.parseLong(seqText);
         } catch (NumberFormatException e) {
-            throw Refusal.malformed("seq must be a decimal number: " + seqText);
-        }
-        if (seq < 0) {
-            throw Refusal.malformed("seq must not be negative: " + seq);
+            throw Refusal.malformed("seq must be a non-negative decimal number without sign or leading zeros: "
+                    + seqText);
         }
         String originKey = originKey(origin);
         long anchored = Head.read(stored(headKey(originKey)), origin).size();

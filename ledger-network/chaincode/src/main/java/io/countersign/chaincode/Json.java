@@ -47,7 +47,7 @@ final class Json {
 
     static long number(JsonNode node, String member, String what) {
         JsonNode value = node.get(member);
-        if (value == null || !value.canConvertToExactIntegral() || !value.canConvertToLong() || value.asLong() < 0) {
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
             throw Refusal.malformed(what + " needs a non-negative integer '" + member + "'");
         }
         return value.asLong();

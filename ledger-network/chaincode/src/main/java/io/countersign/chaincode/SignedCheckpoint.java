@@ -57,7 +57,13 @@ record SignedCheckpoint(String origin, long size, byte[] root, Instant time, byt
         for (String line : block.substring(0, block.length() - 1).split("\n", -1)) {
             signatures.add(signatureLine(line));
         }
-        return new SignedCheckpoint(lines[0], Long.parseLong(lines[1]), root, time,
+        long size;
+        try {
+            size = Long.parseLong(lines[1]);
+        } catch (NumberFormatException e) {
+            throw bad("its size is too large: " + lines[1]);
+        }
+        return new SignedCheckpoint(lines[0], size, root, time,
                 text.getBytes(StandardCharsets.UTF_8), List.copyOf(signatures));
     }
 

@@ -221,6 +221,33 @@ class AnchorsTest {
     }
 
     @Test
+    void aKeyListedTwiceDifferentlyIsAConflict() throws Exception {
+        TestLog.Key second = log.newKey(T0.plusSeconds(5));
+        String listing = log.listing();
+        String secondJson = log.keyJson(second);
+        String twice = listing.replace("]}", "," + secondJson.replace(T0.plusSeconds(5).toString(),
+                T0.plusSeconds(6).toString()) + "]}");
+        assertEquals("key-conflict", refused(OPERATOR, anchors -> anchors.registerKeys(twice)).code());
+    }
+
+    @Test
+    void sizesThatWouldOverflowAndNumbersThatAreNotIntegersAreMalformed() throws Exception {
+        String checkpoint = log.checkpoint(10, T0.plusSeconds(1), key);
+        // 32 x (2^59 + 1) overflows to 32: one hash would pass a multiplied length check
+        long huge = (1L << 59) + 1;
+        String overflowing = "{\"from\":0,\"to\":" + huge + ",\"entryHashes\":\"" + log.hashes(0, 1)
+                + "\",\"checkpoint\":" + TestLog.quoted(checkpoint) + "}";
+        assertEquals("malformed", refusedAnchor(log.batch(overflowing)).code());
+        String fractional = log.segment(0, 10, checkpoint).replace("\"to\":10", "\"to\":10.0");
+        assertEquals("malformed", refusedAnchor(log.batch(fractional)).code());
+        anchor(log.batch(segment(0, 10, 1)));
+        assertEquals("malformed", refused(OPERATOR, anchors -> anchors.segmentOf(log.origin, "+5")).code());
+        assertEquals("malformed", refused(OPERATOR, anchors -> anchors.segmentOf(log.origin, "05")).code());
+        String tooLarge = log.checkpoint(10, T0.plusSeconds(2), key).replaceFirst("\n10\n", "\n9999999999999999999\n");
+        assertEquals("bad-checkpoint", refusedAnchor(log.batch(log.segment(10, 20, tooLarge))).code());
+    }
+
+    @Test
     void keysWhoseIdOrNameOrAlgorithmIsWrongAreRefused() throws Exception {
         String listing = log.listing();
         assertEquals("bad-key", refused(OPERATOR, anchors -> anchors.registerKeys(
