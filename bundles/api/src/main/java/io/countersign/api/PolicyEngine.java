@@ -6,7 +6,13 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface PolicyEngine {
 
-    Decision decide(ActionRequest request, Agent agent);
+    /** Decides with what the approval core gathered about the request ({@link PolicyContext}). */
+    Decision decide(ActionRequest request, Agent agent, PolicyContext context);
+
+    /** Decides with no groups, no history and no break-glass. */
+    default Decision decide(ActionRequest request, Agent agent) {
+        return decide(request, agent, PolicyContext.none());
+    }
 
     /** The hash of the active rule set. */
     String version();

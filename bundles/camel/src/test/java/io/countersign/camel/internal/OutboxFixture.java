@@ -52,7 +52,7 @@ final class OutboxFixture implements AutoCloseable {
         journal = FileJournal.open(dir.resolve("journal"), 1 << 20);
         PolicyEngine policy = new PolicyEngine() {
             @Override
-            public Decision decide(ActionRequest request, Agent agent) {
+            public Decision decide(ActionRequest request, Agent agent, io.countersign.api.PolicyContext context) {
                 return new Decision(Outcome.REVIEW, List.of("exports of customer data need two data owners"),
                         List.of("export-review"), "sha256:test", new ReviewRoute(List.of(
                         new GroupQuorum("data-owners", 2)), Duration.ofHours(1), 1));

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.Action;
 import io.countersign.api.ActionRequest;
 import io.countersign.api.Agent;
+import io.countersign.api.BreakGlassAllowance;
+import io.countersign.api.Escalation;
+import io.countersign.api.PolicyContext;
 import io.countersign.api.Decision;
 import io.countersign.api.ExecutionOutcome;
 import io.countersign.api.ExecutionReport;
@@ -55,6 +58,12 @@ final class JournalCodec {
 
     static ObjectNode decided(String requestId, Decision decision, RequestStatus status, Instant deadline,
                               Instant at) {
+        return decided(requestId, decision, status, deadline, at, null);
+    }
+
+    /** @param context what the policy saw beyond the request, or {@code null} when the policy did not decide */
+    static ObjectNode decided(String requestId, Decision decision, RequestStatus status, Instant deadline,
+                              Instant at, PolicyContext context) {
         ObjectNode data = JSON.objectNode();
         data.put("request", requestId);
         data.put("at", at.toString());
@@ -67,7 +76,35 @@ final class JournalCodec {
             data.set("route", route(decision.route()));
             data.put("deadline", deadline.toString());
         }
+        if (decision.breakGlass() != null) {
+            data.putObject("breakGlassAllowed").put("grantTtl", decision.breakGlass().grantTtl().toString());
+        }
+        if (context != null) {
+            data.set("context", context(context));
+        }
         return data;
+    }
+
+    static ObjectNode context(PolicyContext context) {
+        ObjectNode json = JSON.objectNode();
+        ObjectNode groups = json.putObject("humanGroups");
+        context.humanGroups().forEach((human, of) -> strings(groups.putArray(human), of));
+        json.put("sameActionToday", context.sameActionToday());
+        json.put("sameActionLastHour", context.sameActionLastHour());
+        json.put("breakGlass", context.breakGlass());
+        return json;
+    }
+
+    /** The context journaled with a decision; {@link PolicyContext#none()} for entries written before it was. */
+    static PolicyContext context(JsonNode data) {
+        JsonNode json = data.path("context");
+        if (!json.isObject()) {
+            return PolicyContext.none();
+        }
+        java.util.Map<String, Set<String>> groups = new java.util.TreeMap<>();
+        json.path("humanGroups").fields().forEachRemaining(e -> groups.put(e.getKey(), Set.copyOf(strings(e.getValue()))));
+        return new PolicyContext(groups, json.path("sameActionToday").asLong(), json.path("sameActionLastHour").asLong(),
+                json.path("breakGlass").asBoolean());
     }
 
     static ObjectNode route(ReviewRoute route) {
@@ -78,6 +115,15 @@ final class JournalCodec {
         }
         json.put("timeout", route.timeout().toString());
         json.put("denialsToReject", route.denialsToReject());
+        if (!route.escalations().isEmpty()) {
+            ArrayNode ladder = json.putArray("escalations");
+            for (Escalation step : route.escalations()) {
+                ladder.addObject().put("after", step.after().toString()).put("group", step.group());
+            }
+        }
+        if (!route.channels().isEmpty()) {
+            strings(json.putArray("channels"), route.channels());
+        }
         return json;
     }
 
@@ -273,11 +319,17 @@ final class JournalCodec {
             for (JsonNode quorum : routeJson.path("quorums")) {
                 quorums.add(new GroupQuorum(quorum.path("group").asText(), quorum.path("approvals").asInt()));
             }
+            List<Escalation> ladder = new ArrayList<>();
+            for (JsonNode step : routeJson.path("escalations")) {
+                ladder.add(new Escalation(Duration.parse(step.path("after").asText()), step.path("group").asText()));
+            }
             route = new ReviewRoute(quorums, Duration.parse(routeJson.path("timeout").asText()),
-                    routeJson.path("denialsToReject").asInt(1));
+                    routeJson.path("denialsToReject").asInt(1), ladder, strings(routeJson.path("channels")));
         }
+        JsonNode breakGlass = data.get("breakGlassAllowed");
         return new Decision(Outcome.valueOf(data.path("outcome").asText()), strings(data.path("reasons")),
-                strings(data.path("rules")), data.path("policyVersion").asText(), route);
+                strings(data.path("rules")), data.path("policyVersion").asText(), route,
+                breakGlass == null ? null : new BreakGlassAllowance(Duration.parse(breakGlass.path("grantTtl").asText())));
     }
 
     static Instant at(JsonNode data) {

@@ -133,7 +133,8 @@ class ChannelReviewTest {
             io.countersign.api.PolicyEngine unused = new io.countersign.api.PolicyEngine() {
                 @Override
                 public io.countersign.api.Decision decide(io.countersign.api.ActionRequest request,
-                                                         io.countersign.api.Agent agent) {
+                                                         io.countersign.api.Agent agent,
+                                                         io.countersign.api.PolicyContext context) {
                     throw new AssertionError("no request is submitted");
                 }
 

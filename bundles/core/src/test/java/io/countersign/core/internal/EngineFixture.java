@@ -33,7 +33,7 @@ final class EngineFixture implements AutoCloseable {
         this.dir = dir;
         this.policy = new PolicyEngine() {
             @Override
-            public Decision decide(ActionRequest request, Agent agent) {
+            public Decision decide(ActionRequest request, Agent agent, io.countersign.api.PolicyContext context) {
                 return decide.apply(request);
             }
 

@@ -32,7 +32,7 @@ final class ApprovalFlow {
     ApprovalFlow(LedgerFixture fixture) {
         PolicyEngine policy = new PolicyEngine() {
             @Override
-            public Decision decide(ActionRequest request, Agent agent) {
+            public Decision decide(ActionRequest request, Agent agent, io.countersign.api.PolicyContext context) {
                 return request.action().action().equals("data.export")
                         ? new Decision(Outcome.REVIEW, List.of("exports need two owners"), List.of("export rule"),
                                 "sha256:test", new ReviewRoute(List.of(new GroupQuorum("data-owners", 2)),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.countersign.api.ActionRequest;
 import io.countersign.api.Agent;
 import io.countersign.api.Outcome;
+import io.countersign.api.PolicyContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One action under evaluation, as rules see it. The getters are the vocabulary of rule conditions;
@@ -43,10 +46,26 @@ public final class ActionFact {
     private final String justification;
     private final Map<String, Object> parameters;
     private final Instant receivedAt;
+    private final Map<String, Set<String>> humanGroups;
+    private final Set<String> onBehalfOfGroups;
+    private final long sameActionToday;
+    private final long sameActionLastHour;
+    private final boolean breakGlass;
     private final List<Ruling> rulings = new ArrayList<>(2);
     private Duration deadline;
+    private List<Escalation> escalations;
+    private List<String> channels;
+    private Duration breakGlassGrant;
+
+    /** An escalation step a rule asked for (read by the engine). */
+    public record Escalation(Duration after, String group) {
+    }
 
     public ActionFact(ActionRequest request, Agent agent) {
+        this(request, agent, PolicyContext.none());
+    }
+
+    public ActionFact(ActionRequest request, Agent agent, PolicyContext context) {
         this.action = request.action().action();
         this.resource = request.action().resource();
         this.environment = request.action().environment();
@@ -56,6 +75,15 @@ public final class ActionFact {
         this.justification = request.justification();
         this.parameters = Parameters.toMap(request.action().parameters());
         this.receivedAt = request.receivedAt();
+        this.humanGroups = context.humanGroups();
+        TreeSet<String> groups = new TreeSet<>();
+        for (String human : onBehalfOf) {
+            groups.addAll(humanGroups.getOrDefault(human, Set.of()));
+        }
+        this.onBehalfOfGroups = Collections.unmodifiableSet(groups);
+        this.sameActionToday = context.sameActionToday();
+        this.sameActionLastHour = context.sameActionLastHour();
+        this.breakGlass = context.breakGlass();
     }
 
     public String getAction() {
@@ -126,6 +154,41 @@ public final class ActionFact {
         return receivedAt;
     }
 
+    /** The ISO day of the week (1 = Monday … 7 = Sunday, UTC) on which Countersign received the request. */
+    public int getDayOfWeekUtc() {
+        return receivedAt.atOffset(ZoneOffset.UTC).getDayOfWeek().getValue();
+    }
+
+    /** Whether the request arrived on a Saturday or Sunday (UTC). */
+    public boolean isWeekendUtc() {
+        return getDayOfWeekUtc() >= 6;
+    }
+
+    /** Every directory group of every human the agent acts for on this request, as of receipt. */
+    public Set<String> getOnBehalfOfGroups() {
+        return onBehalfOfGroups;
+    }
+
+    /** The directory groups of one human, as of receipt; empty for a human the request does not name. */
+    public Set<String> groupsOf(String human) {
+        return humanGroups.getOrDefault(human, Set.of());
+    }
+
+    /** This agent's earlier requests for the same action since 00:00 UTC of the day of receipt, any outcome. */
+    public long getSameActionToday() {
+        return sameActionToday;
+    }
+
+    /** This agent's earlier requests for the same action in the hour before receipt, any outcome. */
+    public long getSameActionLastHour() {
+        return sameActionLastHour;
+    }
+
+    /** Whether the request invokes break-glass. Only a rule that calls {@link #allowBreakGlass} lets it through. */
+    public boolean isBreakGlass() {
+        return breakGlass;
+    }
+
     /** This rule lets the action through, unless another rule asks for review or denies it. */
     public void allow(String reason) {
         rulings.add(new Ruling(Outcome.ALLOW, requireReason(reason), null, 0));
@@ -150,19 +213,67 @@ public final class ActionFact {
 
     /** How long reviewers have, as an ISO-8601 duration such as {@code PT30M}; the shortest one asked for wins. */
     public void deadline(String isoDuration) {
-        Duration parsed;
-        try {
-            parsed = Duration.parse(Objects.requireNonNull(isoDuration, "deadline"));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("deadline must be an ISO-8601 duration such as PT30M, got "
-                    + isoDuration, e);
-        }
-        if (parsed.isNegative() || parsed.isZero()) {
-            throw new IllegalArgumentException("deadline must be positive, got " + isoDuration);
-        }
+        Duration parsed = positiveDuration("deadline", isoDuration);
         if (deadline == null || parsed.compareTo(deadline) < 0) {
             deadline = parsed;
         }
+    }
+
+    /**
+     * Escalation: if the request is still open {@code after} (an ISO-8601 duration) its receipt, reviewers in
+     * {@code group} are asked too, and their approvals may fill any seat still empty.
+     */
+    public void escalate(String after, String group) {
+        Duration parsed = positiveDuration("escalation", after);
+        if (group == null || group.isBlank()) {
+            throw new IllegalArgumentException("escalate needs a reviewer group");
+        }
+        if (escalations == null) {
+            escalations = new ArrayList<>(2);
+        }
+        escalations.add(new Escalation(parsed, group));
+    }
+
+    /** Asks reviewers on these channels only (for example {@code "email"}, {@code "slack"}); rules' lists add up. */
+    public void channels(String... names) {
+        if (names == null || names.length == 0) {
+            throw new IllegalArgumentException("channels needs at least one channel name");
+        }
+        if (channels == null) {
+            channels = new ArrayList<>(names.length);
+        }
+        for (String name : names) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("a channel name cannot be blank");
+            }
+            channels.add(name);
+        }
+    }
+
+    /**
+     * Allows break-glass for this action: invoked with a reason, the action gets a grant at once that lives at most
+     * {@code maxGrant} (ISO-8601); the shortest any rule allows wins. A denial still denies.
+     */
+    public void allowBreakGlass(String maxGrant) {
+        Duration parsed = positiveDuration("break-glass grant", maxGrant);
+        if (breakGlassGrant == null || parsed.compareTo(breakGlassGrant) < 0) {
+            breakGlassGrant = parsed;
+        }
+    }
+
+    /** The escalation steps rules asked for, in the order asked (read by the engine). */
+    public List<Escalation> requestedEscalations() {
+        return escalations == null ? List.of() : Collections.unmodifiableList(escalations);
+    }
+
+    /** The channels rules named, in the order named (read by the engine). */
+    public List<String> requestedChannels() {
+        return channels == null ? List.of() : Collections.unmodifiableList(channels);
+    }
+
+    /** The shortest break-glass grant any rule allowed, if any rule allowed break-glass (read by the engine). */
+    public Optional<Duration> allowedBreakGlass() {
+        return Optional.ofNullable(breakGlassGrant);
     }
 
     /** The rulings made so far, in the order the rules made them (read by the engine). */
@@ -178,6 +289,20 @@ public final class ActionFact {
     @Override
     public String toString() {
         return "ActionFact[" + action + " on " + resource + " in " + environment + " by " + requester + "]";
+    }
+
+    private static Duration positiveDuration(String what, String isoDuration) {
+        Duration parsed;
+        try {
+            parsed = Duration.parse(Objects.requireNonNull(isoDuration, what));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(what + " must be an ISO-8601 duration such as PT30M, got "
+                    + isoDuration, e);
+        }
+        if (parsed.isNegative() || parsed.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, got " + isoDuration);
+        }
+        return parsed;
     }
 
     private static String requireReason(String reason) {

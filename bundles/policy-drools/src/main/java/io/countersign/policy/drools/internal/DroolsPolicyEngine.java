@@ -3,6 +3,7 @@ package io.countersign.policy.drools.internal;
 import io.countersign.api.ActionRequest;
 import io.countersign.api.Agent;
 import io.countersign.api.Decision;
+import io.countersign.api.PolicyContext;
 import io.countersign.api.PolicyEngine;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -68,8 +69,8 @@ public final class DroolsPolicyEngine implements PolicyEngine {
     }
 
     @Override
-    public Decision decide(ActionRequest request, Agent agent) {
-        return runtime.decide(request, agent);
+    public Decision decide(ActionRequest request, Agent agent, PolicyContext context) {
+        return runtime.decide(request, agent, context);
     }
 
     @Override

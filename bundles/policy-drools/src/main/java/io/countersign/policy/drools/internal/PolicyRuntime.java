@@ -5,6 +5,7 @@ import io.countersign.api.Action;
 import io.countersign.api.ActionRequest;
 import io.countersign.api.Agent;
 import io.countersign.api.Decision;
+import io.countersign.api.PolicyContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,12 +51,16 @@ public final class PolicyRuntime implements AutoCloseable {
     }
 
     public Decision decide(ActionRequest request, Agent agent) {
+        return decide(request, agent, PolicyContext.none());
+    }
+
+    public Decision decide(ActionRequest request, Agent agent, PolicyContext context) {
         Active current = active.get();
         if (current.policy() == null) {
             return Decision.failClosed(current.failure(), NO_VERSION);
         }
         try {
-            return evaluator.evaluate(current.policy(), request, agent);
+            return evaluator.evaluate(current.policy(), request, agent, context);
         } catch (Exception | LinkageError | StackOverflowError e) {
             LOG.error("policy {} failed to evaluate request {}", current.policy().version(),
                     request == null ? null : request.id(), e);
@@ -151,7 +156,8 @@ public final class PolicyRuntime implements AutoCloseable {
                 "development", "countersign", List.of());
         ActionRequest request = new ActionRequest("warm-up", action, "warm-up", "sha256:", Instant.EPOCH, null);
         try {
-            Decision decision = evaluator.evaluate(policy, request, new Agent("countersign", List.of()));
+            Decision decision = evaluator.evaluate(policy, request, new Agent("countersign", List.of()),
+                    PolicyContext.none());
             LOG.debug("warm-up of {}: {} by {}", policy.version(), decision.outcome(), decision.rules());
         } catch (Exception | LinkageError | StackOverflowError e) {
             LOG.debug("warm-up of {} failed (requests will fail the same way)", policy.version(), e);
