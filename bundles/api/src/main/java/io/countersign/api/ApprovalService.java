@@ -13,6 +13,12 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface ApprovalService {
 
     /**
+     * Actions in this namespace are raised by Countersign itself ({@link #raise}); agents cannot submit them, and
+     * approving one issues no grant.
+     */
+    String RESERVED_ACTION_PREFIX = "countersign.";
+
+    /**
      * Records a request and the policy's decision on it. With an idempotency key already used by this agent for the
      * same action, returns that earlier request instead; for a different action, fails with
      * {@link RequestRejectedException}.
@@ -20,6 +26,14 @@ public interface ApprovalService {
     CompletionStage<Submission> submit(Agent agent, ActionSubmission submission, String idempotencyKey);
 
     Optional<RequestView> find(String requestId);
+
+    /**
+     * Records a request that Countersign raises itself for humans to settle, such as a policy change or the review
+     * after a break-glass. Its action must be in the {@link #RESERVED_ACTION_PREFIX} namespace; the policy is not
+     * asked, the outcome is always {@code REVIEW} on {@code route}; the humans in {@code onBehalfOf} (an author, say)
+     * may not review it; approving it issues no grant: the component that raised it acts on the approval.
+     */
+    CompletionStage<RequestView> raise(Agent raisedBy, ActionSubmission submission, ReviewRoute route, String reason);
 
     /**
      * Completes when the request's version moves past {@code seenVersion}, or with the current view once

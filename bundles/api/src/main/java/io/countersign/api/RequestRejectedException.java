@@ -12,7 +12,15 @@ public final class RequestRejectedException extends RuntimeException {
         /** An idempotency key was reused for a different action. */
         IDEMPOTENCY_KEY_REUSED,
         /** The journal cannot accept writes; the caller may retry later. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** The action is in the namespace Countersign reserves for the requests it raises itself. */
+        RESERVED_ACTION,
+        /** The input breaks a rule stated in the message (a missing break-glass reason, an unbounded window …). */
+        INVALID,
+        /** The caller may not do this (not in the group, the approver of their own request …). */
+        NOT_ELIGIBLE,
+        /** The thing named does not exist. */
+        NOT_FOUND
     }
 
     private final Reason reason;

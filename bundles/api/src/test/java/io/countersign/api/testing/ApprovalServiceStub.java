@@ -8,6 +8,7 @@ import io.countersign.api.ExecutionReport;
 import io.countersign.api.Grant;
 import io.countersign.api.GrantResult;
 import io.countersign.api.RequestView;
+import io.countersign.api.ReviewRoute;
 import io.countersign.api.ReviewEvidence;
 import io.countersign.api.ReviewResult;
 import io.countersign.api.Reviewer;
@@ -37,6 +38,12 @@ public abstract class ApprovalServiceStub implements ApprovalService {
     @Override
     public CompletionStage<Submission> submit(Agent agent, ActionSubmission submission, String idempotencyKey) {
         throw notUsed("submit");
+    }
+
+    @Override
+    public CompletionStage<RequestView> raise(Agent raisedBy, ActionSubmission submission, ReviewRoute route,
+                                              String reason) {
+        throw notUsed("raise");
     }
 
     @Override

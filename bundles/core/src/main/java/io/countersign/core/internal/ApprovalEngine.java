@@ -163,6 +163,11 @@ public final class ApprovalEngine implements ApprovalService {
 
     @Override
     public CompletionStage<Submission> submit(Agent agent, ActionSubmission submission, String idempotencyKey) {
+        if (submission.action().startsWith(RESERVED_ACTION_PREFIX)) {
+            return CompletableFuture.failedFuture(new RequestRejectedException(
+                    RequestRejectedException.Reason.RESERVED_ACTION, "actions named " + RESERVED_ACTION_PREFIX
+                    + "* are raised by Countersign itself; an agent cannot submit " + submission.action()));
+        }
         for (String human : submission.onBehalfOf()) {
             if (!agent.mayActFor(human)) {
                 return CompletableFuture.failedFuture(new RequestRejectedException(
@@ -210,12 +215,34 @@ public final class ApprovalEngine implements ApprovalService {
         return recorded.thenApply(view -> new Submission(view, false));
     }
 
+    @Override
+    public CompletionStage<RequestView> raise(Agent raisedBy, ActionSubmission submission, ReviewRoute route,
+                                              String reason) {
+        if (!submission.action().startsWith(RESERVED_ACTION_PREFIX)) {
+            throw new IllegalArgumentException("a raised request's action must start with " + RESERVED_ACTION_PREFIX
+                    + ", got " + submission.action());
+        }
+        Action action = new Action(submission.action(), submission.resource(), submission.parameters(),
+                submission.environment(), raisedBy.id(), submission.onBehalfOf());
+        Instant now = clock.instant();
+        ActionRequest request = new ActionRequest(UUID.randomUUID().toString(), action, submission.justification(),
+                ActionDigest.of(action), now, null);
+        Decision decision = new Decision(Outcome.REVIEW, List.of(reason), List.of(), policy.version(), route);
+        return recordDecided(request, raisedBy, decision, null, now);
+    }
+
     private CompletableFuture<RequestView> record(Action action, String digest, String justification,
                                                   String idempotencyKey, Agent agent) {
         Instant now = clock.instant();
         ActionRequest request = new ActionRequest(UUID.randomUUID().toString(), action, justification, digest, now,
                 idempotencyKey);
         Decision decision = policy.decide(request, agent);
+        return recordDecided(request, agent, decision, null, now);
+    }
+
+    /** Journals a request with its decision and, when it is allowed, its grant. */
+    private CompletableFuture<RequestView> recordDecided(ActionRequest request, Agent agent, Decision decision,
+                                                         io.countersign.api.PolicyContext context, Instant now) {
         RequestStatus status = switch (decision.outcome()) {
             case ALLOW -> RequestStatus.ALLOWED;
             case DENY -> RequestStatus.DENIED;
@@ -228,9 +255,9 @@ public final class ApprovalEngine implements ApprovalService {
         synchronized (state) {
             append(state, EntryTypes.REQUEST_RECEIVED, JournalCodec.received(request, agent));
             written = append(state, EntryTypes.POLICY_DECIDED,
-                    JournalCodec.decided(request.id(), decision, status, deadline, now));
+                    JournalCodec.decided(request.id(), decision, status, deadline, now, context));
             state.decide(decision, status, deadline, status.isTerminal() ? now : null);
-            if (status == RequestStatus.ALLOWED) {
+            if (status == RequestStatus.ALLOWED && !isRaised(request)) {
                 written = issueGrant(state, now);
             }
             view = state.view();
@@ -240,6 +267,11 @@ public final class ApprovalEngine implements ApprovalService {
             publish(view);
             return view;
         });
+    }
+
+    /** Whether Countersign raised this request itself: such requests never get a grant. */
+    private static boolean isRaised(ActionRequest request) {
+        return request.action().action().startsWith(RESERVED_ACTION_PREFIX);
     }
 
     /** Appends an entry about this request and remembers where it landed. Must hold the state's monitor. */
@@ -369,8 +401,10 @@ public final class ApprovalEngine implements ApprovalService {
             if (Quorum.denials(state.votes()) >= route.denialsToReject()) {
                 written = close(state, RequestStatus.DENIED, "denied by " + reviewer.id(), now);
             } else if (Quorum.isMet(route, state.votes())) {
-                close(state, RequestStatus.APPROVED, "quorum reached", now);
-                written = issueGrant(state, now);
+                written = close(state, RequestStatus.APPROVED, "quorum reached", now);
+                if (!isRaised(state.request())) {
+                    written = issueGrant(state, now);
+                }
             }
             RequestView view = state.view();
             return written.thenApply(entry -> {
@@ -676,7 +710,8 @@ public final class ApprovalEngine implements ApprovalService {
                 replaying.remove(state.request().id());
                 archived.put(state.request().id(), state.seqs());
                 rememberKey(state.view());
-                if (state.status() == RequestStatus.ALLOWED || state.status() == RequestStatus.APPROVED) {
+                if ((state.status() == RequestStatus.ALLOWED || state.status() == RequestStatus.APPROVED)
+                        && !isRaised(state.request())) {
                     awaitingGrant.add(state.request().id());
                 }
             }

@@ -356,6 +356,10 @@ public final class RestApi implements HttpRoute {
                 case IDEMPOTENCY_KEY_REUSED -> new Problem(422, "idempotency-key-reused",
                         "Idempotency key reused", rejected.getMessage());
                 case UNAVAILABLE -> Problem.unavailable(rejected.getMessage());
+                case RESERVED_ACTION -> Problem.forbidden("reserved-action", rejected.getMessage());
+                case INVALID -> Problem.badRequest("invalid-request", rejected.getMessage());
+                case NOT_ELIGIBLE -> Problem.forbidden("not-eligible", rejected.getMessage());
+                case NOT_FOUND -> Problem.notFound(rejected.getMessage());
             };
             Exchanges.problem(response, callback, problem,
                     problem.status() == 503 ? Map.of("Retry-After", "1") : Map.of());
