@@ -92,6 +92,22 @@ public interface ApprovalService {
      */
     String grantToken(Grant grant);
 
+    /**
+     * Grants a standing approval in {@code approver}'s name. Refused ({@link RequestRejectedException}) when the
+     * approver is not in the group, is the agent or a human it acts for, or the window or the number of uses is
+     * not bounded within the configured limits.
+     */
+    CompletionStage<StandingApproval> grantStanding(Reviewer approver, StandingApprovalSpec spec);
+
+    /**
+     * Revokes a standing approval at once: no request received after this call is approved by it. Its approver or
+     * any member of its group may revoke it; empty if there is no such standing approval.
+     */
+    CompletionStage<Optional<StandingApproval>> revokeStanding(Reviewer by, String id);
+
+    /** Every standing approval granted, newest first, with its uses. */
+    List<StandingApproval> standingApprovals();
+
     /** Where this request's entries are in the journal, in order; empty for an unknown request. */
     List<Long> journalSeqs(String requestId);
 }

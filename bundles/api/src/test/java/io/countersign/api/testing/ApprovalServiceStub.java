@@ -47,6 +47,22 @@ public abstract class ApprovalServiceStub implements ApprovalService {
     }
 
     @Override
+    public CompletionStage<io.countersign.api.StandingApproval> grantStanding(Reviewer approver,
+            io.countersign.api.StandingApprovalSpec spec) {
+        throw notUsed("grantStanding");
+    }
+
+    @Override
+    public CompletionStage<Optional<io.countersign.api.StandingApproval>> revokeStanding(Reviewer by, String id) {
+        throw notUsed("revokeStanding");
+    }
+
+    @Override
+    public List<io.countersign.api.StandingApproval> standingApprovals() {
+        throw notUsed("standingApprovals");
+    }
+
+    @Override
     public Optional<RequestView> find(String requestId) {
         throw notUsed("find");
     }

@@ -296,7 +296,7 @@ final class Dispatcher {
     }
 
     private List<Reviewer> eligibleReviewers(RequestView view) {
-        List<String> groups = view.decision().route().quorums().stream().map(GroupQuorum::group).toList();
+        List<String> groups = view.eligibleGroups();
         Set<String> excluded = new HashSet<>();
         excluded.add(view.request().action().requester());
         excluded.addAll(view.request().action().onBehalfOf());
@@ -310,7 +310,7 @@ final class Dispatcher {
             return;
         }
         if (slot.channel == null || slot.failedChannels.contains(slot.channel)) {
-            slot.channel = nextChannel(slot);
+            slot.channel = nextChannel(slot, outbox.latest);
             if (slot.channel == null) {
                 if (slot.failedChannels.isEmpty()) {
                     journal.append(NotificationEntries.UNREACHABLE, NotificationEntries.unreachable(
@@ -326,9 +326,11 @@ final class Dispatcher {
         send(outbox, slot, NotificationKind.REVIEW);
     }
 
-    private String nextChannel(Slot slot) {
+    /** The first channel in the configured order that the request's route allows and the reviewer can be reached on. */
+    private String nextChannel(Slot slot, RequestView view) {
         for (String channel : channelOrder) {
-            if (slot.reviewer.contact(channel) != null && !slot.failedChannels.contains(channel)) {
+            if (view.decision().route().allowsChannel(channel) && slot.reviewer.contact(channel) != null
+                    && !slot.failedChannels.contains(channel)) {
                 return channel;
             }
         }
@@ -383,7 +385,7 @@ final class Dispatcher {
                 }
             } else {
                 slot.failedChannels.add(notification.channel());
-                String fallback = nextChannel(slot);
+                String fallback = nextChannel(slot, notification.view());
                 journal.append(NotificationEntries.FAILED, NotificationEntries.failed(notification, failed.attempts(),
                         failed.error(), fallback, now));
                 slot.channel = fallback;

@@ -18,7 +18,6 @@ import io.countersign.core.internal.ApprovalEngine;
 import io.countersign.journal.internal.FileJournal;
 import io.countersign.signing.internal.KeyRing;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,22 +62,7 @@ final class OutboxFixture implements AutoCloseable {
                 return "sha256:test";
             }
         };
-        engine = new ApprovalEngine(journal, policy, keys, new ApprovalEngine.Config() {
-            @Override
-            public long grantTtlSeconds() {
-                return 900;
-            }
-
-            @Override
-            public int channelEventsPerSecond() {
-                return 50;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ApprovalEngine.Config.class;
-            }
-        });
+        engine = new ApprovalEngine(journal, policy, keys, null, ApprovalEngine.defaultConfig());
     }
 
     void restart() throws Exception {

@@ -6,7 +6,10 @@ import io.countersign.api.ActionSubmission;
 import io.countersign.api.Agent;
 import io.countersign.api.ApprovalService;
 import io.countersign.api.ChannelEvent;
+import io.countersign.api.BreakGlass;
 import io.countersign.api.Decision;
+import io.countersign.api.Directory;
+import io.countersign.api.GroupQuorum;
 import io.countersign.api.ExecutionReport;
 import io.countersign.api.Grant;
 import io.countersign.api.GrantRefusal;
@@ -14,6 +17,7 @@ import io.countersign.api.GrantResult;
 import io.countersign.api.Journal;
 import io.countersign.api.JournalEntry;
 import io.countersign.api.Outcome;
+import io.countersign.api.PolicyContext;
 import io.countersign.api.PolicyEngine;
 import io.countersign.api.RequestListener;
 import io.countersign.api.RequestRejectedException;
@@ -24,6 +28,8 @@ import io.countersign.api.ReviewResult;
 import io.countersign.api.ReviewRoute;
 import io.countersign.api.Reviewer;
 import io.countersign.api.SigningKeys;
+import io.countersign.api.StandingApproval;
+import io.countersign.api.StandingApprovalSpec;
 import io.countersign.api.Submission;
 import io.countersign.api.Verdict;
 import io.countersign.api.Vote;
@@ -81,7 +87,60 @@ public final class ApprovalEngine implements ApprovalService {
         @AttributeDefinition(description = "How many channel events (refused callbacks, opened links) per second per"
                 + " channel are journaled one by one; beyond that they are counted and the count is journaled")
         int channelEventsPerSecond() default DEFAULT_CHANNEL_EVENTS_PER_SECOND;
+
+        @AttributeDefinition(description = "The longest a break-glass grant lives, in seconds, whatever the policy"
+                + " allows")
+        long breakGlassMaxGrantSeconds() default 900;
+
+        @AttributeDefinition(description = "How long reviewers have for the post-incident review of a break-glass,"
+                + " as an ISO-8601 duration")
+        String postIncidentReviewTimeout() default "P3D";
+
+        @AttributeDefinition(description = "Who reviews a break-glass of an action the policy would have allowed"
+                + " anyway (otherwise the groups the policy named review it)")
+        String breakGlassReviewGroup() default "security";
+
+        @AttributeDefinition(description = "The longest window a standing approval may have, in minutes")
+        long standingMaxWindowMinutes() default 480;
+
+        @AttributeDefinition(description = "The most uses a standing approval may allow")
+        int standingMaxUses() default 1000;
     }
+
+    /** The configuration with every default, for running the engine outside OSGi (tools, benchmarks, tests). */
+    public static Config defaultConfig() {
+        return (Config) java.lang.reflect.Proxy.newProxyInstance(Config.class.getClassLoader(),
+                new Class<?>[] {Config.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "annotationType" -> Config.class;
+                    case "equals" -> proxy == args[0];
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "toString" -> "ApprovalEngine.Config(defaults)";
+                    default -> method.getDefaultValue();
+                });
+    }
+
+    /** The break-glass and standing-approval limits. */
+    record Limits(Duration breakGlassMaxGrant, Duration postIncidentReviewTimeout, String breakGlassReviewGroup,
+                  Duration standingMaxWindow, int standingMaxUses) {
+        static final Limits DEFAULT = new Limits(Duration.ofMinutes(15), Duration.ofDays(3), "security",
+                Duration.ofHours(8), 1000);
+
+        static Limits of(Config config) {
+            Duration postIncident;
+            try {
+                postIncident = Duration.parse(config.postIncidentReviewTimeout().strip());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("postIncidentReviewTimeout must be an ISO-8601 duration such as"
+                        + " P3D, got " + config.postIncidentReviewTimeout(), e);
+            }
+            return new Limits(Duration.ofSeconds(config.breakGlassMaxGrantSeconds()), postIncident,
+                    config.breakGlassReviewGroup(), Duration.ofMinutes(config.standingMaxWindowMinutes()),
+                    config.standingMaxUses());
+        }
+    }
+
+    /** The channel name journaled with a vote given by a standing approval. */
+    static final String STANDING_CHANNEL = "standing";
 
     static final int DEFAULT_CHANNEL_EVENTS_PER_SECOND = 50;
 
@@ -110,6 +169,10 @@ public final class ApprovalEngine implements ApprovalService {
     private final Set<String> reporting = ConcurrentHashMap.newKeySet();
     private final List<RequestListener> listeners = new CopyOnWriteArrayList<>();
     private final ChannelEventLimiter channelEvents;
+    private final Directory directory;
+    private final Limits limits;
+    private final ActivityCounts activity = new ActivityCounts();
+    private final StandingApprovals standing = new StandingApprovals();
 
     /** What an idempotency key stands for. */
     private record Keyed(String requestId, String digest) {
@@ -117,17 +180,29 @@ public final class ApprovalEngine implements ApprovalService {
 
     @Activate
     public ApprovalEngine(@Reference Journal journal, @Reference PolicyEngine policy, @Reference SigningKeys keys,
-                          Config config) {
-        this(journal, policy, keys, Duration.ofSeconds(config.grantTtlSeconds()), config.channelEventsPerSecond(),
-                Clock.systemUTC());
+                          @Reference Directory directory, Config config) {
+        this(journal, policy, keys, directory, Duration.ofSeconds(config.grantTtlSeconds()),
+                config.channelEventsPerSecond(), Limits.of(config), Clock.systemUTC());
     }
 
     ApprovalEngine(Journal journal, PolicyEngine policy, SigningKeys keys, Duration grantTtl, Clock clock) {
-        this(journal, policy, keys, grantTtl, DEFAULT_CHANNEL_EVENTS_PER_SECOND, clock);
+        this(journal, policy, keys, null, grantTtl, DEFAULT_CHANNEL_EVENTS_PER_SECOND, Limits.DEFAULT, clock);
     }
 
     ApprovalEngine(Journal journal, PolicyEngine policy, SigningKeys keys, Duration grantTtl,
                    int channelEventsPerSecond, Clock clock) {
+        this(journal, policy, keys, null, grantTtl, channelEventsPerSecond, Limits.DEFAULT, clock);
+    }
+
+    /** @param directory where the groups of the humans acted for and of standing approvers come from; may be null */
+    ApprovalEngine(Journal journal, PolicyEngine policy, SigningKeys keys, Directory directory, Duration grantTtl,
+                   int channelEventsPerSecond, Limits limits, Clock clock) {
+        if (limits.breakGlassMaxGrant().getSeconds() < 1 || limits.postIncidentReviewTimeout().getSeconds() < 1
+                || limits.standingMaxWindow().getSeconds() < 60 || limits.standingMaxUses() < 1) {
+            throw new IllegalArgumentException("break-glass and standing-approval limits must be positive: " + limits);
+        }
+        this.directory = directory;
+        this.limits = limits;
         if (grantTtl.getSeconds() < 1) {
             throw new IllegalArgumentException("grantTtlSeconds must be at least 1");
         }
@@ -178,8 +253,9 @@ public final class ApprovalEngine implements ApprovalService {
         Action action = new Action(submission.action(), submission.resource(), submission.parameters(),
                 submission.environment(), agent.id(), submission.onBehalfOf());
         String digest = ActionDigest.of(action);
+        String breakGlass = submission.breakGlassReason();
         if (idempotencyKey == null) {
-            return record(action, digest, submission.justification(), null, agent)
+            return record(action, digest, submission.justification(), null, agent, breakGlass)
                     .thenApply(view -> new Submission(view, false));
         }
         String key = agent.id() + '\u0000' + idempotencyKey;
@@ -198,7 +274,7 @@ public final class ApprovalEngine implements ApprovalService {
         }
         CompletableFuture<RequestView> recorded;
         try {
-            recorded = record(action, digest, submission.justification(), idempotencyKey, agent);
+            recorded = record(action, digest, submission.justification(), idempotencyKey, agent, breakGlass);
         } catch (RuntimeException e) {
             idempotency.remove(key, claim);
             claim.completeExceptionally(e);
@@ -224,20 +300,171 @@ public final class ApprovalEngine implements ApprovalService {
         }
         Action action = new Action(submission.action(), submission.resource(), submission.parameters(),
                 submission.environment(), raisedBy.id(), submission.onBehalfOf());
+        return raise(UUID.randomUUID().toString(), raisedBy, action, submission.justification(), route, reason);
+    }
+
+    private CompletableFuture<RequestView> raise(String id, Agent raisedBy, Action action, String justification,
+                                                 ReviewRoute route, String reason) {
         Instant now = clock.instant();
-        ActionRequest request = new ActionRequest(UUID.randomUUID().toString(), action, submission.justification(),
-                ActionDigest.of(action), now, null);
+        ActionRequest request = new ActionRequest(id, action, justification, ActionDigest.of(action), now, null);
         Decision decision = new Decision(Outcome.REVIEW, List.of(reason), List.of(), policy.version(), route);
         return recordDecided(request, raisedBy, decision, null, now);
     }
 
     private CompletableFuture<RequestView> record(Action action, String digest, String justification,
-                                                  String idempotencyKey, Agent agent) {
+                                                  String idempotencyKey, Agent agent, String breakGlassReason) {
         Instant now = clock.instant();
         ActionRequest request = new ActionRequest(UUID.randomUUID().toString(), action, justification, digest, now,
                 idempotencyKey);
-        Decision decision = policy.decide(request, agent);
-        return recordDecided(request, agent, decision, null, now);
+        PolicyContext context = context(action, agent, now, breakGlassReason != null);
+        Decision decision = policy.decide(request, agent, context);
+        if (breakGlassReason != null) {
+            return recordBreakGlass(request, agent, decision, context, breakGlassReason, now);
+        }
+        if (decision.outcome() == Outcome.REVIEW) {
+            Instant deadline = now.plus(decision.route().timeout());
+            Optional<StandingApproval> use = standing.take(action, now,
+                    approval -> canApproveAlone(approval, request, agent, decision, deadline, now));
+            if (use.isPresent()) {
+                return recordStandingUse(request, agent, decision, context, use.get(), deadline, now);
+            }
+        }
+        return recordDecided(request, agent, decision, context, now);
+    }
+
+    /** What the policy sees beyond the request: the groups of the humans acted for, and this agent's history. */
+    private PolicyContext context(Action action, Agent agent, Instant now, boolean breakGlass) {
+        Map<String, Set<String>> groups = new java.util.TreeMap<>();
+        for (String human : action.onBehalfOf()) {
+            groups.put(human, directory == null ? Set.of()
+                    : directory.reviewer(human).map(Reviewer::groups).orElse(Set.of()));
+        }
+        ActivityCounts.Counts counts = activity.countAndRecord(agent.id(), action.action(), now);
+        return new PolicyContext(groups, counts.today(), counts.lastHour(), breakGlass);
+    }
+
+    /**
+     * Whether the standing approval's reviewer, as the directory has them now, may review this request and would
+     * satisfy its route alone with an approval in the standing approval's group.
+     */
+    private boolean canApproveAlone(StandingApproval approval, ActionRequest request, Agent agent, Decision decision,
+                                    Instant deadline, Instant now) {
+        Reviewer approver = directory == null ? null : directory.reviewer(approval.approver()).orElse(null);
+        if (approver == null || !approver.groups().contains(approval.group())) {
+            return false;
+        }
+        RequestView unreviewed = new RequestView(request, agent, decision, RequestStatus.PENDING, List.of(), deadline,
+                null, 0, null, null, null);
+        if (Eligibility.check(unreviewed, approver).isPresent()) {
+            return false;
+        }
+        Vote vote = new Vote(approver.id(), Verdict.APPROVE, null, Set.of(approval.group()), now,
+                ReviewEvidence.api());
+        return Quorum.isMet(decision.route(), List.of(vote), 0);
+    }
+
+    /** Journals a request approved by one use of a standing approval, in the approver's name, and its grant. */
+    private CompletableFuture<RequestView> recordStandingUse(ActionRequest request, Agent agent, Decision decision,
+                                                             PolicyContext context, StandingApproval approval,
+                                                             Instant deadline, Instant now) {
+        RequestState state = new RequestState(request, agent);
+        CompletableFuture<JournalEntry> written;
+        RequestView view;
+        synchronized (state) {
+            append(state, EntryTypes.REQUEST_RECEIVED, JournalCodec.received(request, agent));
+            append(state, EntryTypes.POLICY_DECIDED, JournalCodec.decided(request.id(), decision,
+                    RequestStatus.PENDING, deadline, now, context));
+            state.decide(decision, RequestStatus.PENDING, deadline, null);
+            append(state, EntryTypes.STANDING_USED, StandingApprovals.used(approval, request.id(), now));
+            var artifact = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                    .put("standing", approval.id()).put("use", approval.uses()).put("maxUses", approval.maxUses());
+            Vote vote = new Vote(approval.approver(), Verdict.APPROVE, "standing approval " + approval.id() + ", use "
+                    + approval.uses() + " of " + approval.maxUses() + ": " + approval.reason(),
+                    Set.of(approval.group()), now, new ReviewEvidence(STANDING_CHANNEL, null, request.digest(), artifact));
+            state.addVote(vote);
+            append(state, EntryTypes.REVIEW_ACCEPTED, JournalCodec.accepted(request.id(), request.digest(), vote));
+            close(state, RequestStatus.APPROVED, "standing approval " + approval.id(), now);
+            written = issueGrant(state, now, grantTtl);
+            view = state.view();
+            live.put(request.id(), state);
+        }
+        return written.thenApply(entry -> {
+            publish(view);
+            return view;
+        });
+    }
+
+    /**
+     * Break-glass: journaled distinctly whatever comes of it; allowed only where the policy allows it and does not
+     * deny, then with a short grant and a post-incident review pending with every eligible reviewer.
+     */
+    private CompletableFuture<RequestView> recordBreakGlass(ActionRequest request, Agent agent, Decision decision,
+                                                            PolicyContext context, String reason, Instant now) {
+        Action action = request.action();
+        if (decision.outcome() != Outcome.DENY && decision.breakGlass() == null) {
+            decision = new Decision(Outcome.DENY, List.of("break-glass was invoked, but the policy does not allow"
+                    + " break-glass for " + action.action() + " in " + action.environment()
+                    + "; submit the action without break-glass to have it reviewed"), decision.rules(),
+                    decision.policyVersion(), null);
+        }
+        RequestState state = new RequestState(request, agent);
+        CompletableFuture<JournalEntry> written;
+        RequestView view;
+        CompletableFuture<RequestView> review = null;
+        synchronized (state) {
+            append(state, EntryTypes.REQUEST_RECEIVED, JournalCodec.received(request, agent));
+            append(state, EntryTypes.BREAKGLASS_INVOKED, JournalCodec.breakGlassInvoked(request.id(), agent.id(),
+                    action.onBehalfOf(), reason, now));
+            if (decision.outcome() == Outcome.DENY) {
+                written = append(state, EntryTypes.POLICY_DECIDED, JournalCodec.decided(request.id(), decision,
+                        RequestStatus.DENIED, null, now, context));
+                state.decide(decision, RequestStatus.DENIED, null, now);
+            } else {
+                Duration ttl = shorter(decision.breakGlass().grantTtl(), limits.breakGlassMaxGrant());
+                String reviewId = UUID.randomUUID().toString();
+                BreakGlass how = new BreakGlass(reason, ttl, reviewId);
+                append(state, EntryTypes.POLICY_DECIDED, JournalCodec.breakGlassGranted(JournalCodec.decided(
+                        request.id(), decision, RequestStatus.ALLOWED, null, now, context), how));
+                state.decide(decision, RequestStatus.ALLOWED, null, now);
+                state.breakGlass(how);
+                written = issueGrant(state, now, ttl);
+                review = raisePostIncidentReview(reviewId, request, agent, decision, how);
+            }
+            view = state.view();
+            live.put(request.id(), state);
+        }
+        CompletableFuture<?> all = review == null ? written : CompletableFuture.allOf(written, review);
+        return all.thenApply(done -> {
+            publish(view);
+            return view;
+        });
+    }
+
+    /** The review after a break-glass, pending with the groups the policy named (or the configured one). */
+    private CompletableFuture<RequestView> raisePostIncidentReview(String reviewId, ActionRequest request,
+                                                                   Agent agent, Decision decision, BreakGlass how) {
+        List<GroupQuorum> quorums = decision.route() != null ? decision.route().quorums()
+                : List.of(new GroupQuorum(limits.breakGlassReviewGroup(), 1));
+        ReviewRoute route = new ReviewRoute(quorums, limits.postIncidentReviewTimeout(), 1);
+        Action original = request.action();
+        var parameters = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        parameters.put("request", request.id());
+        parameters.set("action", original.toJson());
+        parameters.put("digest", request.digest());
+        parameters.put("reason", how.reason());
+        parameters.put("grantTtl", how.grantTtl().toString());
+        Action review = new Action(POST_INCIDENT_REVIEW, "request/" + request.id(), parameters,
+                original.environment(), agent.id(), original.onBehalfOf());
+        return raise(reviewId, agent, review, how.reason(), route, "break-glass: agent " + agent.id() + " ran "
+                + original.action() + " on " + original.resource() + " in " + original.environment()
+                + " without review, because: " + how.reason() + ". Approve if it was justified, deny if not.");
+    }
+
+    /** The action of the review raised after a break-glass. */
+    static final String POST_INCIDENT_REVIEW = RESERVED_ACTION_PREFIX + "breakglass.review";
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Journals a request with its decision and, when it is allowed, its grant. */
@@ -258,7 +485,7 @@ public final class ApprovalEngine implements ApprovalService {
                     JournalCodec.decided(request.id(), decision, status, deadline, now, context));
             state.decide(decision, status, deadline, status.isTerminal() ? now : null);
             if (status == RequestStatus.ALLOWED && !isRaised(request)) {
-                written = issueGrant(state, now);
+                written = issueGrant(state, now, grantTtl);
             }
             view = state.view();
             live.put(request.id(), state);
@@ -400,10 +627,10 @@ public final class ApprovalEngine implements ApprovalService {
             ReviewRoute route = state.decision().route();
             if (Quorum.denials(state.votes()) >= route.denialsToReject()) {
                 written = close(state, RequestStatus.DENIED, "denied by " + reviewer.id(), now);
-            } else if (Quorum.isMet(route, state.votes())) {
+            } else if (Quorum.isMet(route, state.votes(), state.escalationLevel())) {
                 written = close(state, RequestStatus.APPROVED, "quorum reached", now);
                 if (!isRaised(state.request())) {
-                    written = issueGrant(state, now);
+                    written = issueGrant(state, now, grantTtl);
                 }
             }
             RequestView view = state.view();
@@ -453,6 +680,53 @@ public final class ApprovalEngine implements ApprovalService {
         return written;
     }
 
+    /** Schedules the next step of the request's escalation ladder, if there is one. */
+    private void scheduleEscalation(RequestView view) {
+        List<io.countersign.api.Escalation> ladder = view.decision().route().escalations();
+        int level = view.escalationLevel();
+        if (level >= ladder.size()) {
+            return;
+        }
+        Instant due = view.request().receivedAt().plus(ladder.get(level).after());
+        long delay = Math.max(0, Duration.between(clock.instant(), due).toMillis());
+        timers.schedule(() -> escalate(view.id(), level), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Takes escalation step {@code level} of a request that is still open: its group is asked too. */
+    private void escalate(String requestId, int level) {
+        RequestState state = live.get(requestId);
+        if (state == null) {
+            return;
+        }
+        CompletableFuture<JournalEntry> written;
+        RequestView view;
+        synchronized (state) {
+            Instant now = clock.instant();
+            if (state.status() != RequestStatus.PENDING || state.escalationLevel() != level) {
+                return;
+            }
+            io.countersign.api.Escalation step = state.decision().route().escalations().get(level);
+            if (now.isBefore(state.request().receivedAt().plus(step.after()))) {
+                scheduleEscalation(state.view());
+                return;
+            }
+            state.escalate(level + 1);
+            written = append(state, EntryTypes.REQUEST_ESCALATED,
+                    JournalCodec.escalated(requestId, level + 1, step.group(), now));
+            view = state.view();
+        }
+        written.whenComplete((entry, failure) -> {
+            if (failure != null) {
+                LOG.error("could not journal escalation {} of {}", level + 1, requestId, failure);
+                return;
+            }
+            publish(view);
+            if (view.status() == RequestStatus.PENDING) {
+                scheduleEscalation(view);
+            }
+        });
+    }
+
     private void scheduleExpiry(RequestView view) {
         long delay = Math.max(0, Duration.between(clock.instant(), view.deadline()).toMillis());
         timers.schedule(() -> expire(view.id()), delay, TimeUnit.MILLISECONDS);
@@ -474,12 +748,12 @@ public final class ApprovalEngine implements ApprovalService {
     }
 
     /** Issues the grant of an allowed or approved request. Must hold the state's monitor. */
-    private CompletableFuture<JournalEntry> issueGrant(RequestState state, Instant now) {
+    private CompletableFuture<JournalEntry> issueGrant(RequestState state, Instant now, Duration ttl) {
         Instant issuedAt = now.truncatedTo(ChronoUnit.SECONDS);
         List<String> approvers = state.votes().stream().filter(vote -> vote.verdict() == Verdict.APPROVE)
                 .map(Vote::reviewer).sorted().toList();
         Grant grant = tokens.issue(UUID.randomUUID().toString(), state.request().id(), state.agent().id(),
-                state.request().digest(), approvers, issuedAt, issuedAt.plus(grantTtl));
+                state.request().digest(), approvers, issuedAt, issuedAt.plus(ttl));
         state.issueGrant(grant);
         return append(state, EntryTypes.GRANT_ISSUED, JournalCodec.grantIssued(grant));
     }
@@ -630,6 +904,75 @@ public final class ApprovalEngine implements ApprovalService {
     }
 
     @Override
+    public CompletionStage<StandingApproval> grantStanding(Reviewer approver, StandingApprovalSpec spec) {
+        String problem = standingProblem(approver, spec);
+        if (problem != null) {
+            RequestRejectedException.Reason reason = problem.startsWith("!")
+                    ? RequestRejectedException.Reason.NOT_ELIGIBLE : RequestRejectedException.Reason.INVALID;
+            return CompletableFuture.failedFuture(new RequestRejectedException(reason, problem.replaceFirst("^!", "")));
+        }
+        Instant now = clock.instant();
+        StandingApproval approval = new StandingApproval(UUID.randomUUID().toString(), approver.id(), spec.group(),
+                spec.agent(), spec.onBehalfOf(), spec.action(), spec.environment(), spec.resource(), spec.bounds(),
+                now, now.plus(spec.validFor()), spec.maxUses(), spec.reason(), 0, null, null);
+        // Journaled before it can be used: a use is only ever journaled after the grant it counts against.
+        return journal.append(EntryTypes.STANDING_GRANTED, StandingApprovals.granted(approval)).thenApply(entry -> {
+            standing.add(approval);
+            return approval;
+        });
+    }
+
+    /** Why this standing approval cannot be granted ("!" first when the approver may not grant it), or null. */
+    private String standingProblem(Reviewer approver, StandingApprovalSpec spec) {
+        if (spec.action().startsWith(RESERVED_ACTION_PREFIX)) {
+            return "a standing approval cannot cover " + spec.action() + ": Countersign's own requests are reviewed"
+                    + " one by one";
+        }
+        if (spec.reason().isBlank()) {
+            return "a standing approval needs a reason";
+        }
+        if (spec.validFor().isNegative() || spec.validFor().isZero()
+                || spec.validFor().compareTo(limits.standingMaxWindow()) > 0) {
+            return "the window must be positive and at most " + limits.standingMaxWindow() + ", got "
+                    + spec.validFor();
+        }
+        if (spec.maxUses() < 1 || spec.maxUses() > limits.standingMaxUses()) {
+            return "maxUses must be 1 to " + limits.standingMaxUses() + ", got " + spec.maxUses();
+        }
+        if (!approver.groups().contains(spec.group())) {
+            return "!" + approver.id() + " is not in group " + spec.group();
+        }
+        if (approver.id().equals(spec.agent()) || spec.onBehalfOf().contains(approver.id())) {
+            return "!" + approver.id() + " cannot approve actions the agent takes for them";
+        }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<Optional<StandingApproval>> revokeStanding(Reviewer by, String id) {
+        StandingApproval current = standing.find(id).orElse(null);
+        if (current == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        if (!by.id().equals(current.approver()) && !by.groups().contains(current.group())) {
+            return CompletableFuture.failedFuture(new RequestRejectedException(
+                    RequestRejectedException.Reason.NOT_ELIGIBLE, by.id() + " may not revoke standing approval " + id
+                    + ": only its approver or a member of " + current.group() + " may"));
+        }
+        Optional<StandingApproval> revoked = standing.revoke(id, clock.instant(), by.id());
+        if (revoked.isEmpty() || current.revokedAt() != null) {
+            return CompletableFuture.completedFuture(revoked);
+        }
+        return journal.append(EntryTypes.STANDING_REVOKED, StandingApprovals.revoked(revoked.get()))
+                .thenApply(entry -> revoked);
+    }
+
+    @Override
+    public List<StandingApproval> standingApprovals() {
+        return standing.all();
+    }
+
+    @Override
     public List<Long> journalSeqs(String requestId) {
         RequestState state = live.get(requestId);
         long[] seqs = state != null ? state.seqs() : archived.get(requestId);
@@ -645,6 +988,7 @@ public final class ApprovalEngine implements ApprovalService {
         if (latest.status() == RequestStatus.PENDING) {
             if (pending.add(latest.id())) {
                 scheduleExpiry(latest);
+                scheduleEscalation(latest);
             }
         } else {
             pending.remove(latest.id());
@@ -695,6 +1039,18 @@ public final class ApprovalEngine implements ApprovalService {
         Map<String, RequestState> replaying = new HashMap<>();
         Set<String> awaitingGrant = new java.util.HashSet<>();
         journal.replay(0, entry -> {
+            if (entry.type().startsWith("standing.")) {
+                standing.apply(entry.type(), entry.data());
+                if (!entry.type().equals(EntryTypes.STANDING_USED)) {
+                    return;
+                }
+            } else if (entry.type().equals(EntryTypes.REQUEST_RECEIVED)) {
+                String action = entry.data().path("action").path("action").asText();
+                if (!action.startsWith(RESERVED_ACTION_PREFIX)) {
+                    activity.countAndRecord(entry.data().path("agent").path("id").asText(), action,
+                            Instant.parse(entry.data().path("receivedAt").asText()));
+                }
+            }
             if (EntryTypes.followsClosing(entry.type())) {
                 String id = entry.data().path("request").asText();
                 if (!replaying.containsKey(id)) {
@@ -724,7 +1080,8 @@ public final class ApprovalEngine implements ApprovalService {
             LOG.warn("request {} was {} before a restart but its grant was not journaled; issuing it now", id,
                     state.status().wireName());
             synchronized (state) {
-                repairs.add(issueGrant(state, clock.instant()));
+                BreakGlass how = state.view().breakGlass();
+                repairs.add(issueGrant(state, clock.instant(), how == null ? grantTtl : how.grantTtl()));
             }
             regranted.add(state);
         }

@@ -57,9 +57,10 @@ final class Eligibility {
             return refuse(RefusalReason.SELF_APPROVAL,
                     "the reviewer is a human the agent " + state.agent().id() + " acts for");
         }
-        if (reviewer.groups().stream().noneMatch(state.decision().route()::isEligibleGroup)) {
+        if (reviewer.groups().stream().noneMatch(g -> state.decision().route().isEligibleGroup(g,
+                state.escalationLevel()))) {
             return refuse(RefusalReason.NOT_ELIGIBLE, "the reviewer is in none of the groups "
-                    + state.decision().route().quorums().stream().map(q -> q.group()).toList());
+                    + state.eligibleGroups());
         }
         if (state.votes().stream().anyMatch(v -> v.reviewer().equals(id))) {
             return refuse(RefusalReason.ALREADY_VOTED, "the reviewer has already voted on this request");

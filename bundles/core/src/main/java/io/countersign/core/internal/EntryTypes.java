@@ -14,6 +14,11 @@ final class EntryTypes {
     static final String GRANT_CONSUMED = "grant.consumed";
     static final String GRANT_REFUSED = "grant.refused";
     static final String EXECUTION_REPORTED = "execution.reported";
+    static final String REQUEST_ESCALATED = "request.escalated";
+    static final String BREAKGLASS_INVOKED = "breakglass.invoked";
+    static final String STANDING_GRANTED = "standing.granted";
+    static final String STANDING_USED = "standing.used";
+    static final String STANDING_REVOKED = "standing.revoked";
 
     /** Entries about a request that may follow its closing entry: they belong to its grant. */
     static boolean followsClosing(String type) {

@@ -85,6 +85,39 @@ final class JournalCodec {
         return data;
     }
 
+    static ObjectNode breakGlassGranted(ObjectNode decided, io.countersign.api.BreakGlass how) {
+        decided.putObject("breakGlass").put("reason", how.reason()).put("grantTtl", how.grantTtl().toString())
+                .put("reviewRequest", how.reviewRequest());
+        return decided;
+    }
+
+    /** How a request got through by break-glass, from its {@code policy.decided} entry, or {@code null}. */
+    static io.countersign.api.BreakGlass breakGlass(JsonNode decided) {
+        JsonNode json = decided.get("breakGlass");
+        return json == null ? null : new io.countersign.api.BreakGlass(json.path("reason").asText(),
+                Duration.parse(json.path("grantTtl").asText()), json.path("reviewRequest").asText());
+    }
+
+    static ObjectNode breakGlassInvoked(String requestId, String agent, List<String> onBehalfOf, String reason,
+                                        Instant at) {
+        ObjectNode data = JSON.objectNode();
+        data.put("request", requestId);
+        data.put("agent", agent);
+        strings(data.putArray("onBehalfOf"), onBehalfOf);
+        data.put("reason", reason);
+        data.put("at", at.toString());
+        return data;
+    }
+
+    static ObjectNode escalated(String requestId, int level, String group, Instant at) {
+        ObjectNode data = JSON.objectNode();
+        data.put("request", requestId);
+        data.put("level", level);
+        data.put("group", group);
+        data.put("at", at.toString());
+        return data;
+    }
+
     static ObjectNode context(PolicyContext context) {
         ObjectNode json = JSON.objectNode();
         ObjectNode groups = json.putObject("humanGroups");

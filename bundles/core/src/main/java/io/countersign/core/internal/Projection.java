@@ -30,6 +30,13 @@ final class Projection {
                 Instant at = JournalCodec.at(data);
                 state.decide(JournalCodec.decision(data), status, JournalCodec.deadline(data),
                         status.isTerminal() ? at : null);
+                state.breakGlass(JournalCodec.breakGlass(data));
+            }
+            case EntryTypes.BREAKGLASS_INVOKED, EntryTypes.STANDING_USED ->
+                    state = existing(data.path("request").asText(), entry, states);
+            case EntryTypes.REQUEST_ESCALATED -> {
+                state = existing(data.path("request").asText(), entry, states);
+                state.escalate(data.path("level").asInt());
             }
             case EntryTypes.REVIEW_ACCEPTED -> {
                 state = existing(data.path("request").asText(), entry, states);

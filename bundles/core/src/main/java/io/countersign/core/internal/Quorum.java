@@ -18,7 +18,15 @@ final class Quorum {
     private Quorum() {
     }
 
-    static boolean isMet(ReviewRoute route, List<Vote> votes) {
+    /**
+     * @param escalationLevel how many escalation steps have happened: an approver in one of those steps' groups may
+     *                        fill any seat
+     */
+    static boolean isMet(ReviewRoute route, List<Vote> votes, int escalationLevel) {
+        java.util.Set<String> anySeat = new java.util.HashSet<>();
+        for (int i = 0; i < Math.min(escalationLevel, route.escalations().size()); i++) {
+            anySeat.add(route.escalations().get(i).group());
+        }
         List<String> seats = new ArrayList<>();
         for (GroupQuorum quorum : route.quorums()) {
             for (int i = 0; i < quorum.approvals(); i++) {
@@ -33,7 +41,7 @@ final class Quorum {
         Arrays.fill(seatHolder, -1);
         int filled = 0;
         for (int approver = 0; approver < approvals.size(); approver++) {
-            if (seat(approver, approvals, seats, seatHolder, new boolean[seats.size()])) {
+            if (seat(approver, approvals, seats, seatHolder, new boolean[seats.size()], anySeat)) {
                 filled++;
             }
         }
@@ -45,13 +53,15 @@ final class Quorum {
     }
 
     private static boolean seat(int approver, List<Vote> approvals, List<String> seats, int[] seatHolder,
-                                boolean[] visited) {
+                                boolean[] visited, java.util.Set<String> anySeat) {
+        java.util.Set<String> groups = approvals.get(approver).groups();
+        boolean escalated = groups.stream().anyMatch(anySeat::contains);
         for (int s = 0; s < seats.size(); s++) {
-            if (visited[s] || !approvals.get(approver).groups().contains(seats.get(s))) {
+            if (visited[s] || (!escalated && !groups.contains(seats.get(s)))) {
                 continue;
             }
             visited[s] = true;
-            if (seatHolder[s] < 0 || seat(seatHolder[s], approvals, seats, seatHolder, visited)) {
+            if (seatHolder[s] < 0 || seat(seatHolder[s], approvals, seats, seatHolder, visited, anySeat)) {
                 seatHolder[s] = approver;
                 return true;
             }

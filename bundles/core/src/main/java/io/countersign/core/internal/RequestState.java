@@ -29,6 +29,8 @@ final class RequestState {
     private Grant grant;
     private Instant grantConsumedAt;
     private ExecutionReport execution;
+    private int escalationLevel;
+    private io.countersign.api.BreakGlass breakGlass;
     private long[] seqs = new long[4];
     private int seqCount;
 
@@ -43,6 +45,19 @@ final class RequestState {
         this.deadline = deadline;
         this.decidedAt = decidedAt;
         version++;
+    }
+
+    void escalate(int level) {
+        escalationLevel = level;
+        version++;
+    }
+
+    void breakGlass(io.countersign.api.BreakGlass how) {
+        breakGlass = how;
+    }
+
+    int escalationLevel() {
+        return escalationLevel;
     }
 
     void addVote(Vote vote) {
@@ -109,6 +124,6 @@ final class RequestState {
 
     RequestView view() {
         return new RequestView(request, agent, decision, status, votes, deadline, decidedAt, version, grant,
-                grantConsumedAt, execution);
+                grantConsumedAt, execution, escalationLevel, breakGlass);
     }
 }

@@ -15,7 +15,6 @@ import io.countersign.api.ReviewRoute;
 import io.countersign.api.Reviewer;
 import io.countersign.api.Verdict;
 import io.countersign.core.internal.ApprovalEngine;
-import java.lang.annotation.Annotation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -46,22 +45,7 @@ final class ApprovalFlow {
                 return "sha256:test";
             }
         };
-        engine = new ApprovalEngine(fixture.journal, policy, fixture.keys, new ApprovalEngine.Config() {
-            @Override
-            public long grantTtlSeconds() {
-                return 900;
-            }
-
-            @Override
-            public int channelEventsPerSecond() {
-                return 50;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ApprovalEngine.Config.class;
-            }
-        });
+        engine = new ApprovalEngine(fixture.journal, policy, fixture.keys, null, ApprovalEngine.defaultConfig());
     }
 
     static ActionSubmission submission(String action) {
