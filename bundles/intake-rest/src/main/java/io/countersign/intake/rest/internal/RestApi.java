@@ -109,6 +109,17 @@ public final class RestApi implements HttpRoute {
             return method.equals("GET") ? pending(request, response, callback)
                     : notAllowed(response, callback, "GET");
         }
+        if (path.length == 2 && path[1].equals("standing-approvals")) {
+            return switch (method) {
+                case "POST" -> grantStanding(request, response, callback);
+                case "GET" -> listStanding(request, response, callback);
+                default -> notAllowed(response, callback, "GET, POST");
+            };
+        }
+        if (path.length == 3 && path[1].equals("standing-approvals") && !path[2].isEmpty()) {
+            return method.equals("DELETE") ? revokeStanding(path[2], request, response, callback)
+                    : notAllowed(response, callback, "DELETE");
+        }
         if (path.length == 2 && path[1].equals("health")) {
             ObjectNode health = JSON.objectNode().put("status", "up").put("policyVersion", policy.version())
                     .put("journalSize", journal.size());
@@ -205,6 +216,50 @@ public final class RestApi implements HttpRoute {
                     Exchanges.json(response, callback, 200, Views.request(result.get().view()));
                 }
             });
+        });
+        return true;
+    }
+
+    private boolean grantStanding(Request request, Response response, Callback callback) {
+        Optional<Reviewer> reviewer = bearer(request).flatMap(directory::reviewerByToken);
+        if (reviewer.isEmpty()) {
+            return unauthorized(response, callback, "a reviewer token is required: Authorization: Bearer <token>");
+        }
+        readJson(request, response, callback, body -> {
+            var spec = SubmissionParser.standing(body);
+            return approvals.grantStanding(reviewer.get(), spec).thenAccept(granted ->
+                    Exchanges.json(response, callback, 201, Views.standing(granted),
+                            Map.of("Location", "/v1/standing-approvals/" + granted.id())));
+        });
+        return true;
+    }
+
+    private boolean listStanding(Request request, Response response, Callback callback) {
+        Optional<Reviewer> reviewer = bearer(request).flatMap(directory::reviewerByToken);
+        if (reviewer.isEmpty()) {
+            return unauthorized(response, callback, "a reviewer token is required: Authorization: Bearer <token>");
+        }
+        ObjectNode body = JSON.objectNode();
+        ArrayNode items = body.putArray("standingApprovals");
+        approvals.standingApprovals().forEach(approval -> items.add(Views.standing(approval)));
+        Exchanges.json(response, callback, 200, body);
+        return true;
+    }
+
+    private boolean revokeStanding(String id, Request request, Response response, Callback callback) {
+        Optional<Reviewer> reviewer = bearer(request).flatMap(directory::reviewerByToken);
+        if (reviewer.isEmpty()) {
+            return unauthorized(response, callback, "a reviewer token is required: Authorization: Bearer <token>");
+        }
+        Exchanges.closeUnlessBodyConsumed(response);
+        approvals.revokeStanding(reviewer.get(), id).whenComplete((revoked, failure) -> {
+            if (failure != null) {
+                answerFailure(response, callback, failure);
+            } else if (revoked.isEmpty()) {
+                Exchanges.problem(response, callback, Problem.notFound("no standing approval " + id));
+            } else {
+                Exchanges.json(response, callback, 200, Views.standing(revoked.get()));
+            }
         });
         return true;
     }

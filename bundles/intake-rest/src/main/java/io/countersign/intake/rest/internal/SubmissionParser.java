@@ -18,6 +18,12 @@ final class SubmissionParser {
     static final Set<String> ENVIRONMENTS = Set.of("production", "staging", "development");
     private static final Set<String> ACTION_FIELDS =
             Set.of("action", "resource", "parameters", "justification", "environment", "onBehalfOf");
+    private static final Set<String> SUBMISSION_FIELDS =
+            Set.of("action", "resource", "parameters", "justification", "environment", "onBehalfOf", "breakGlass");
+    private static final Set<String> BREAK_GLASS_FIELDS = Set.of("reason");
+    private static final Set<String> STANDING_FIELDS = Set.of("group", "agent", "onBehalfOf", "action",
+            "environment", "resource", "bounds", "validFor", "maxUses", "reason");
+    private static final Set<String> BOUND_FIELDS = Set.of("parameter", "op", "value");
     private static final Set<String> REVIEW_FIELDS = Set.of("verdict", "comment");
     private static final Set<String> CONSUME_FIELDS = Set.of("grant", "action");
     private static final Set<String> EXECUTION_FIELDS = Set.of("outcome", "resultDigest", "affected", "detail");
@@ -40,8 +46,90 @@ final class SubmissionParser {
     private SubmissionParser() {
     }
 
+    /** A submission: an action and, optionally, {@code "breakGlass": {"reason": "..."}}. */
     static ActionSubmission action(JsonNode body) throws InvalidInput {
-        return action(body, "", true);
+        onlyKnownFields(body, SUBMISSION_FIELDS);
+        JsonNode breakGlass = body.get("breakGlass");
+        com.fasterxml.jackson.databind.node.ObjectNode action = ((com.fasterxml.jackson.databind.node.ObjectNode) body)
+                .deepCopy();
+        action.remove("breakGlass");
+        ActionSubmission parsed = action(action, "", true);
+        if (breakGlass == null || breakGlass.isNull()) {
+            return parsed;
+        }
+        if (!breakGlass.isObject()) {
+            throw new InvalidInput("'/breakGlass' must be an object such as {\"reason\": \"the incident and why it"
+                    + " cannot wait\"}");
+        }
+        onlyKnownFields(breakGlass, BREAK_GLASS_FIELDS);
+        JsonNode reason = breakGlass.get("reason");
+        if (reason == null || reason.isNull() || !reason.isTextual() || reason.textValue().isBlank()) {
+            throw new InvalidInput("'/breakGlass/reason' is required: break-glass needs a reason the reviewers of"
+                    + " the post-incident review can read");
+        }
+        if (reason.textValue().length() > MAX_TEXT) {
+            throw new InvalidInput("'/breakGlass/reason' is longer than " + MAX_TEXT + " characters");
+        }
+        return new ActionSubmission(parsed.action(), parsed.resource(), parsed.parameters(), parsed.environment(),
+                parsed.onBehalfOf(), parsed.justification(), reason.textValue());
+    }
+
+    /** A standing approval's terms. */
+    static io.countersign.api.StandingApprovalSpec standing(JsonNode body) throws InvalidInput {
+        onlyKnownFields(body, STANDING_FIELDS);
+        String action = requiredString(body, "action", MAX_ACTION);
+        if (!ACTION_NAME.matcher(action).matches()) {
+            throw new InvalidInput("'/action' must be dot-separated lower-case words such as 'data.export'");
+        }
+        String environment = requiredString(body, "environment", 32);
+        if (!ENVIRONMENTS.contains(environment)) {
+            throw new InvalidInput("'/environment' must be one of production, staging, development");
+        }
+        java.time.Duration validFor;
+        try {
+            validFor = java.time.Duration.parse(requiredString(body, "validFor", 32));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidInput("'/validFor' must be an ISO-8601 duration such as PT30M");
+        }
+        JsonNode maxUses = body.get("maxUses");
+        if (maxUses == null || !maxUses.canConvertToExactIntegral() || !maxUses.canConvertToInt()) {
+            throw new InvalidInput("'/maxUses' is required: the most requests it may approve, a whole number");
+        }
+        List<io.countersign.api.ParameterBound> bounds = new ArrayList<>();
+        JsonNode boundsJson = body.get("bounds");
+        if (boundsJson != null && !boundsJson.isNull()) {
+            if (!boundsJson.isArray()) {
+                throw new InvalidInput("'/bounds' must be an array of {parameter, op, value}");
+            }
+            for (int i = 0; i < boundsJson.size(); i++) {
+                JsonNode bound = boundsJson.get(i);
+                String at = "/bounds/" + i;
+                if (!bound.isObject()) {
+                    throw new InvalidInput("'" + at + "' must be an object {parameter, op, value}");
+                }
+                onlyKnownFields(bound, BOUND_FIELDS);
+                String op = requiredString(bound, "op", 4);
+                io.countersign.api.ParameterBound.Operator operator = io.countersign.api.ParameterBound.Operator
+                        .fromSymbol(op);
+                if (operator == null) {
+                    throw new InvalidInput("'" + at + "/op' must be one of <, <=, >, >=, ==, !=, in");
+                }
+                JsonNode value = bound.get("value");
+                if (value == null) {
+                    throw new InvalidInput("'" + at + "/value' is required");
+                }
+                try {
+                    bounds.add(new io.countersign.api.ParameterBound(requiredString(bound, "parameter", 128),
+                            operator, value));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidInput("'" + at + "': " + e.getMessage());
+                }
+            }
+        }
+        return new io.countersign.api.StandingApprovalSpec(requiredString(body, "group", 128),
+                requiredString(body, "agent", 128), onBehalfOf(body.get("onBehalfOf")), action, environment,
+                optionalString(body, "resource", MAX_RESOURCE), bounds, validFor, maxUses.intValue(),
+                requiredString(body, "reason", MAX_TEXT));
     }
 
     /** The action an enforcement point is about to run; its justification is not part of the digest. */

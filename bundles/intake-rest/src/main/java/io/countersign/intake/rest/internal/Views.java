@@ -69,6 +69,14 @@ final class Views {
         if (view.execution() != null) {
             json.set("execution", execution(view.execution()));
         }
+        if (view.breakGlass() != null) {
+            json.putObject("breakGlass").put("reason", view.breakGlass().reason())
+                    .put("grantTtl", view.breakGlass().grantTtl().toString())
+                    .put("reviewRequest", view.breakGlass().reviewRequest());
+        }
+        if (view.escalationLevel() > 0) {
+            json.put("escalationLevel", view.escalationLevel());
+        }
         json.put("version", view.version());
         return json;
     }
@@ -118,6 +126,44 @@ final class Views {
             }
             route.put("timeout", decision.route().timeout().toString());
             route.put("denialsToReject", decision.route().denialsToReject());
+            if (!decision.route().escalations().isEmpty()) {
+                ArrayNode ladder = route.putArray("escalations");
+                decision.route().escalations().forEach(step -> ladder.addObject()
+                        .put("after", step.after().toString()).put("group", step.group()));
+            }
+            if (!decision.route().channels().isEmpty()) {
+                decision.route().channels().forEach(route.putArray("channels")::add);
+            }
+        }
+        if (decision.breakGlass() != null) {
+            json.putObject("breakGlassAllowed").put("grantTtl", decision.breakGlass().grantTtl().toString());
+        }
+        return json;
+    }
+
+    static ObjectNode standing(io.countersign.api.StandingApproval approval) {
+        ObjectNode json = JSON.objectNode();
+        json.put("id", approval.id());
+        json.put("approver", approval.approver());
+        json.put("group", approval.group());
+        json.put("agent", approval.agent());
+        approval.onBehalfOf().forEach(json.putArray("onBehalfOf")::add);
+        json.put("action", approval.action());
+        json.put("environment", approval.environment());
+        if (approval.resource() != null) {
+            json.put("resource", approval.resource());
+        }
+        ArrayNode bounds = json.putArray("bounds");
+        approval.bounds().forEach(bound -> bounds.addObject().put("parameter", bound.parameter())
+                .put("op", bound.operator().symbol()).set("value", bound.value()));
+        json.put("validFrom", approval.validFrom().toString());
+        json.put("validUntil", approval.validUntil().toString());
+        json.put("maxUses", approval.maxUses());
+        json.put("uses", approval.uses());
+        json.put("reason", approval.reason());
+        if (approval.revokedAt() != null) {
+            json.put("revokedAt", approval.revokedAt().toString());
+            json.put("revokedBy", approval.revokedBy());
         }
         return json;
     }
