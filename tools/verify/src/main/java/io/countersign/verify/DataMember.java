@@ -32,7 +32,9 @@ enum DataMember {
     EXPIRES_AT("expiresAt"),
     TOKEN("token"),
     BY("by"),
-    PRESENTED_DIGEST("presentedDigest");
+    PRESENTED_DIGEST("presentedDigest"),
+    BREAK_GLASS("breakGlass"),
+    BREAK_GLASS_ALLOWED("breakGlassAllowed");
 
     private static final Map<String, DataMember> BY_NAME = new HashMap<>();
     /** Members by the length of their name, so that a lookup compares with one or two names. */

@@ -39,7 +39,7 @@ final class EntryDecoder {
         }
         EntryData data = fields.data();
         String type = fields.type();
-        if (data.text(DataMember.REQUEST) == null && !type.startsWith("key.") && !EntryTypes.isAboutAnchoring(type)) {
+        if (data.text(DataMember.REQUEST) == null && EntryTypes.mustNameRequest(type)) {
             problems.add(new Entry.Problem("entry", "data has no \"request\" string"));
         }
         checkMembers(type, data, problems);

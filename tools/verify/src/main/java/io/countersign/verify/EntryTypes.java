@@ -18,6 +18,7 @@ final class EntryTypes {
     static final String GRANT_CONSUMED = "grant.consumed";
     static final String GRANT_REFUSED = "grant.refused";
     static final String EXECUTION_REPORTED = "execution.reported";
+    static final String BREAKGLASS_INVOKED = "breakglass.invoked";
 
     /** Members that hold journal times, checked wherever they appear. */
     static final List<DataMember> TIME_MEMBERS = List.of(DataMember.AT, DataMember.RECEIVED_AT, DataMember.ISSUED_AT,
@@ -62,6 +63,15 @@ final class EntryTypes {
      */
     static boolean isAboutAnchoring(String type) {
         return type.startsWith("anchor.");
+    }
+
+    /**
+     * Whether entries of this type must name a request: the approval flow's own types do; entries about policy
+     * changes and standing approvals ({@code policy.proposed}, {@code standing.granted} …) may name none.
+     */
+    static boolean mustNameRequest(String type) {
+        return REQUIRED.containsKey(type) || type.equals(BREAKGLASS_INVOKED) || type.equals("standing.used")
+                || type.equals("request.escalated");
     }
 
     /** The members this type must have; empty for types the verifier has no rules for. */

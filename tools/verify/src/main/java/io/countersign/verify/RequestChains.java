@@ -38,6 +38,7 @@ final class RequestChains {
         String requester;
         List<String> onBehalfOf = List.of();
         String decision;
+        boolean breakGlassInvoked;
         long decisionSeq = NONE;
         List<Review> reviews;
         String closing;
@@ -135,6 +136,7 @@ final class RequestChains {
             case EntryTypes.GRANT_ISSUED -> issued(rule, request);
             case EntryTypes.GRANT_CONSUMED -> consumed(rule, request);
             case EntryTypes.EXECUTION_REPORTED -> executed(rule, request);
+            case EntryTypes.BREAKGLASS_INVOKED -> request.breakGlassInvoked = true;
             default -> {
                 // review.refused, grant.refused and types without rules change nothing
             }
@@ -191,6 +193,20 @@ final class RequestChains {
         }
         request.decision = name(outcome);
         request.decisionSeq = rule.entry.seq();
+        if (rule.entry.data().has(DataMember.BREAK_GLASS)) {
+            // Break-glass: the policy allowed it (breakGlassAllowed), the caller invoked it first, and the request
+            // is allowed at once, so the chain continues as after an ALLOW.
+            if (!rule.entry.data().has(DataMember.BREAK_GLASS_ALLOWED)) {
+                rule.fail("a break-glass decision without breakGlassAllowed: the policy did not allow break-glass");
+            }
+            if (!"allowed".equals(rule.entry.text(DataMember.STATUS))) {
+                rule.fail("a break-glass decision must have status allowed");
+            }
+            if (!request.breakGlassInvoked) {
+                rule.fail("a break-glass decision without a breakglass.invoked entry before it");
+            }
+            request.decision = ALLOW;
+        }
         if ("DENY".equals(outcome)) {
             finish(rule, request);
         }
