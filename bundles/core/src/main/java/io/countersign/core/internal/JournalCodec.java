@@ -74,7 +74,10 @@ final class JournalCodec {
         data.put("policyVersion", decision.policyVersion());
         if (decision.route() != null) {
             data.set("route", route(decision.route()));
-            data.put("deadline", deadline.toString());
+            if (deadline != null) {
+                // a break-glass keeps the route the policy named but is never pending, so it has no deadline
+                data.put("deadline", deadline.toString());
+            }
         }
         if (decision.breakGlass() != null) {
             data.putObject("breakGlassAllowed").put("grantTtl", decision.breakGlass().grantTtl().toString());

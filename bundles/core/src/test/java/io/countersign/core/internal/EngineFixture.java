@@ -28,6 +28,8 @@ final class EngineFixture implements AutoCloseable {
     private io.countersign.api.SigningKeys keys;
     private Duration grantTtl = Duration.ofSeconds(ApprovalEngine.DEFAULT_GRANT_TTL_SECONDS);
     private java.time.Clock clock = java.time.Clock.systemUTC();
+    private io.countersign.api.Directory directory;
+    private ApprovalEngine.Limits limits = ApprovalEngine.Limits.DEFAULT;
 
     EngineFixture(Path dir, Function<ActionRequest, Decision> decide) {
         this.dir = dir;
@@ -62,7 +64,8 @@ final class EngineFixture implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        engine = new ApprovalEngine(journal, policy, keys(), grantTtl, clock);
+        engine = new ApprovalEngine(journal, policy, keys(), directory, grantTtl,
+                ApprovalEngine.DEFAULT_CHANNEL_EVENTS_PER_SECOND, limits, clock);
     }
 
     io.countersign.api.SigningKeys keys() {
@@ -74,6 +77,14 @@ final class EngineFixture implements AutoCloseable {
             }
         }
         return keys;
+    }
+
+    /** Restarts the engine with this directory and these break-glass and standing-approval limits. */
+    EngineFixture restartWith(io.countersign.api.Directory directory, ApprovalEngine.Limits limits) {
+        this.directory = directory;
+        this.limits = limits;
+        restart();
+        return this;
     }
 
     /** Restarts the engine with grants that live this long and this clock. */
