@@ -64,6 +64,11 @@ final class Api {
         return send(request.build());
     }
 
+    Answer delete(String path, String token) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).DELETE()
+                .header("Authorization", "Bearer " + token).build());
+    }
+
     private Answer send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         String raw = response.body();

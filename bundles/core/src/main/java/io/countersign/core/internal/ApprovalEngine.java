@@ -443,7 +443,9 @@ public final class ApprovalEngine implements ApprovalService {
     /** The review after a break-glass, pending with the groups the policy named (or the configured one). */
     private CompletableFuture<RequestView> raisePostIncidentReview(String reviewId, ActionRequest request,
                                                                    Agent agent, Decision decision, BreakGlass how) {
-        List<GroupQuorum> quorums = decision.route() != null ? decision.route().quorums()
+        // One reviewer per group the policy named judges, after the fact, whether the emergency was real.
+        List<GroupQuorum> quorums = decision.route() != null
+                ? decision.route().quorums().stream().map(q -> new GroupQuorum(q.group(), 1)).toList()
                 : List.of(new GroupQuorum(limits.breakGlassReviewGroup(), 1));
         ReviewRoute route = new ReviewRoute(quorums, limits.postIncidentReviewTimeout(), 1);
         Action original = request.action();
