@@ -200,8 +200,7 @@ final class InvokeHandler {
      */
     private static boolean mayView(RequestView view, Reviewer reviewer) {
         boolean voted = view.votes().stream().anyMatch(v -> v.reviewer().equals(reviewer.id()));
-        return voted || view.decision().route() != null
-                && reviewer.groups().stream().anyMatch(view.decision().route()::isEligibleGroup);
+        return voted || reviewer.groups().stream().anyMatch(view.eligibleGroups()::contains);
     }
 
     private Optional<String> tenantProblem(JsonNode activity) {
