@@ -271,4 +271,28 @@ class DispatcherTest {
                 .toList(), "bob's slack message was journaled before the restart and is not sent again");
         assertEquals(2, dispatcher.deliveries(pending.id()).size());
     }
+
+    @Test
+    void theRoutesChannelsAreTheOnlyOnesUsed_andAnEscalatedGroupIsAskedWhenItsStepComes() throws Exception {
+        io.countersign.api.Reviewer erin = new io.countersign.api.Reviewer("erin", Set.of("security"),
+                Map.of("slack", "UERIN", "email", "erin@example.com"));
+        fixture.directory.setReviewers(List.of(OutboxFixture.ALICE, OutboxFixture.BOB, OutboxFixture.CAROL, erin));
+        fixture.route = new io.countersign.api.ReviewRoute(List.of(new io.countersign.api.GroupQuorum("data-owners",
+                1)), Duration.ofMinutes(10), 1, List.of(new io.countersign.api.Escalation(Duration.ofMillis(300),
+                "security")), List.of("email"));
+        startDispatcher();
+        RequestView pending = fixture.submit();
+        settle();
+        // email only: Bob, whose first channel is Slack, is asked by email; Erin is not asked before her step
+        assertEquals(Map.of("bob", "email", "carol", "email"), channelByReviewer(sender.of(NotificationKind.REVIEW)));
+
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sender.of(NotificationKind.REVIEW).size() < 3 && System.nanoTime() < until) {
+            Thread.sleep(50);
+            dispatcher.drain();
+        }
+        assertEquals(Map.of("bob", "email", "carol", "email", "erin", "email"),
+                channelByReviewer(sender.of(NotificationKind.REVIEW)));
+        assertEquals(1, fixture.engine.find(pending.id()).orElseThrow().escalationLevel());
+    }
 }

@@ -34,6 +34,8 @@ final class OutboxFixture implements AutoCloseable {
     static final Reviewer CAROL = new Reviewer("carol", Set.of("data-owners"), Map.of("email", "carol@example.com"));
     static final Reviewer DAN = new Reviewer("dan", Set.of("data-owners"), Map.of());
 
+    /** The route the policy gives every request; a test may replace it before submitting. */
+    volatile ReviewRoute route = new ReviewRoute(List.of(new GroupQuorum("data-owners", 2)), Duration.ofHours(1), 1);
     final Path dir;
     FileJournal journal;
     final SigningKeys keys;
@@ -53,8 +55,7 @@ final class OutboxFixture implements AutoCloseable {
             @Override
             public Decision decide(ActionRequest request, Agent agent, io.countersign.api.PolicyContext context) {
                 return new Decision(Outcome.REVIEW, List.of("exports of customer data need two data owners"),
-                        List.of("export-review"), "sha256:test", new ReviewRoute(List.of(
-                        new GroupQuorum("data-owners", 2)), Duration.ofHours(1), 1));
+                        List.of("export-review"), "sha256:test", route);
             }
 
             @Override
