@@ -7,9 +7,14 @@ import org.kie.api.runtime.StatelessKieSession;
  * A rule set that compiled cleanly. Immutable once published; its stateless session is safe for
  * concurrent {@code execute} calls.
  */
-record CompiledPolicy(String version, List<String> files, int ruleCount, StatelessKieSession session,
+record CompiledPolicy(String version, List<String> files, List<String> ruleNames, StatelessKieSession session,
                       FiredRules firedRules) {
     CompiledPolicy {
         files = List.copyOf(files);
+        ruleNames = List.copyOf(ruleNames);
+    }
+
+    int ruleCount() {
+        return ruleNames.size();
     }
 }

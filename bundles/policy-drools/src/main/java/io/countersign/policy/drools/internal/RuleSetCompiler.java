@@ -55,8 +55,9 @@ final class RuleSetCompiler {
         KieBase kieBase = builder.newKieBase();
         StatelessKieSession session = kieBase.newStatelessKieSession();
         session.addEventListener(firedRules);
-        int ruleCount = kieBase.getKiePackages().stream().mapToInt(p -> p.getRules().size()).sum();
-        return new CompileResult.Compiled(new CompiledPolicy(rules.version(), names, ruleCount, session,
+        List<String> ruleNames = kieBase.getKiePackages().stream().flatMap(p -> p.getRules().stream())
+                .map(org.kie.api.definition.rule.Rule::getName).sorted().toList();
+        return new CompileResult.Compiled(new CompiledPolicy(rules.version(), names, ruleNames, session,
                 firedRules));
     }
 
