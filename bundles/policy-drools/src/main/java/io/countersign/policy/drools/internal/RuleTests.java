@@ -400,7 +400,8 @@ public final class RuleTests {
         return mismatches;
     }
 
-    static String describe(Decision decision) {
+    /** A decision on one line: outcome, route (quorums, timeout, escalations, channels) and break-glass. */
+    public static String describe(Decision decision) {
         StringBuilder text = new StringBuilder(decision.outcome().name());
         if (decision.route() != null) {
             Map<String, Integer> quorums = new LinkedHashMap<>();

@@ -1,0 +1,282 @@
+package io.countersign.policy.tool;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.Action;
+import io.countersign.api.ActionRequest;
+import io.countersign.api.Agent;
+import io.countersign.api.BreakGlassAllowance;
+import io.countersign.api.Decision;
+import io.countersign.api.Escalation;
+import io.countersign.api.GroupQuorum;
+import io.countersign.api.JournalEntry;
+import io.countersign.api.Outcome;
+import io.countersign.api.PolicyContext;
+import io.countersign.api.ReviewRoute;
+import io.countersign.journal.internal.JournalFiles;
+import io.countersign.policy.drools.internal.CandidatePolicy;
+import io.countersign.policy.drools.internal.RuleTests;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Evaluates the requests a journal recorded in a time window with a candidate rule set, each with the context the
+ * policy saw then (journaled with its decision), and lists what the candidate would have decided differently.
+ */
+final class Replay {
+
+    /** A request as recorded, with the decision the policy of the day made. */
+    record Recorded(ActionRequest request, Agent agent, PolicyContext context, Decision decision) {
+    }
+
+    /** A request the candidate decides differently. */
+    record Change(Recorded recorded, Decision candidate, List<String> differences, List<String> kinds) {
+    }
+
+    record Result(String candidateVersion, Instant from, Instant to, long replayed, List<Change> changes,
+                  long raisedByCountersign, long withoutDecision, Set<String> recordedVersions) {
+
+        long unchanged() {
+            return replayed - changes.size();
+        }
+
+        Map<String, Integer> byKind() {
+            Map<String, Integer> counts = new TreeMap<>();
+            changes.forEach(change -> change.kinds().forEach(kind -> counts.merge(kind, 1, Integer::sum)));
+            return counts;
+        }
+    }
+
+    private Replay() {
+    }
+
+    static Result run(Path journal, CandidatePolicy candidate, Instant from, Instant to) throws IOException {
+        Map<String, JsonNode> received = new HashMap<>();
+        List<Change> changes = new ArrayList<>();
+        long[] counts = new long[3];
+        Set<String> versions = new TreeSet<>();
+        JournalFiles.read(journal, entry -> {
+            JsonNode data = entry.data();
+            if (entry.type().equals("request.received")) {
+                Instant at = Instant.parse(data.path("receivedAt").asText());
+                if (at.isBefore(from) || !at.isBefore(to)) {
+                    return;
+                }
+                if (data.path("action").path("action").asText().startsWith("countersign.")) {
+                    counts[1]++;
+                    return;
+                }
+                received.put(data.path("request").asText(), data);
+            } else if (entry.type().equals("policy.decided")) {
+                JsonNode request = received.remove(data.path("request").asText());
+                if (request == null) {
+                    return;
+                }
+                counts[0]++;
+                Recorded recorded = new Recorded(request(request), agent(request), context(data), decision(data));
+                versions.add(recorded.decision().policyVersion());
+                Decision again = candidate.decide(recorded.request(), recorded.agent(), recorded.context());
+                List<String> kinds = new ArrayList<>();
+                List<String> differences = differences(recorded.decision(), again, kinds);
+                if (!differences.isEmpty()) {
+                    changes.add(new Change(recorded, again, differences, kinds));
+                }
+            }
+        });
+        counts[2] = received.size();
+        return new Result(candidate.version(), from, to, counts[0], changes, counts[1], counts[2], versions);
+    }
+
+    /** What changed, in words, and the kind of each change (for the summary). */
+    static List<String> differences(Decision was, Decision now, List<String> kinds) {
+        List<String> differences = new ArrayList<>();
+        if (was.outcome() != now.outcome()) {
+            differences.add(was.outcome() + " → " + now.outcome());
+            kinds.add(was.outcome() + " → " + now.outcome());
+        } else if (was.route() != null && now.route() != null) {
+            Map<String, Integer> before = quorums(was.route());
+            Map<String, Integer> after = quorums(now.route());
+            Set<String> groups = new TreeSet<>(before.keySet());
+            groups.addAll(after.keySet());
+            boolean quorumChanged = false;
+            for (String group : groups) {
+                Integer a = before.get(group);
+                Integer b = after.get(group);
+                if (!Objects.equals(a, b)) {
+                    differences.add("quorum " + group + " " + (a == null ? "none" : a) + " → " + (b == null ? "none"
+                            : b));
+                    quorumChanged = true;
+                }
+            }
+            if (quorumChanged) {
+                kinds.add("quorum");
+            }
+            if (!was.route().timeout().equals(now.route().timeout())) {
+                differences.add("timeout " + was.route().timeout() + " → " + now.route().timeout());
+                kinds.add("timeout");
+            }
+            if (!was.route().escalations().equals(now.route().escalations())) {
+                differences.add("escalations " + steps(was.route().escalations()) + " → "
+                        + steps(now.route().escalations()));
+                kinds.add("escalations");
+            }
+            if (!was.route().channels().equals(now.route().channels())) {
+                differences.add("channels " + channels(was.route().channels()) + " → "
+                        + channels(now.route().channels()));
+                kinds.add("channels");
+            }
+        }
+        Duration glassBefore = was.breakGlass() == null ? null : was.breakGlass().grantTtl();
+        Duration glassAfter = now.breakGlass() == null ? null : now.breakGlass().grantTtl();
+        if (!Objects.equals(glassBefore, glassAfter)) {
+            differences.add("break-glass " + (glassBefore == null ? "none" : glassBefore) + " → "
+                    + (glassAfter == null ? "none" : glassAfter));
+            kinds.add("break-glass");
+        }
+        return differences;
+    }
+
+    private static Map<String, Integer> quorums(ReviewRoute route) {
+        Map<String, Integer> quorums = new TreeMap<>();
+        route.quorums().forEach(q -> quorums.put(q.group(), q.approvals()));
+        return quorums;
+    }
+
+    private static String steps(List<Escalation> steps) {
+        return steps.isEmpty() ? "none" : String.join(", ", steps.stream().map(s -> s.group() + " after "
+                + s.after()).toList());
+    }
+
+    private static String channels(List<String> channels) {
+        return channels.isEmpty() ? "any" : String.join(", ", channels);
+    }
+
+    // ---- the journal's entries, read back (docs/evidence-format.md §6) ----
+
+    static ActionRequest request(JsonNode data) {
+        JsonNode action = data.path("action");
+        Action body = new Action(action.path("action").asText(), action.path("resource").asText(),
+                action.path("parameters"), action.path("environment").asText(), action.path("requester").asText(),
+                strings(action.path("onBehalfOf")));
+        return new ActionRequest(data.path("request").asText(), body, data.path("justification").asText(),
+                data.path("digest").asText(), Instant.parse(data.path("receivedAt").asText()), null);
+    }
+
+    static Agent agent(JsonNode data) {
+        return new Agent(data.path("agent").path("id").asText(), strings(data.path("agent").path("actsFor")));
+    }
+
+    static PolicyContext context(JsonNode decided) {
+        JsonNode json = decided.path("context");
+        if (!json.isObject()) {
+            return PolicyContext.none();
+        }
+        Map<String, Set<String>> groups = new TreeMap<>();
+        json.path("humanGroups").fields().forEachRemaining(e -> groups.put(e.getKey(),
+                new TreeSet<>(strings(e.getValue()))));
+        return new PolicyContext(groups, json.path("sameActionToday").asLong(), json.path("sameActionLastHour")
+                .asLong(), json.path("breakGlass").asBoolean());
+    }
+
+    static Decision decision(JsonNode data) {
+        ReviewRoute route = null;
+        JsonNode json = data.get("route");
+        if (json != null) {
+            List<GroupQuorum> quorums = new ArrayList<>();
+            json.path("quorums").forEach(q -> quorums.add(new GroupQuorum(q.path("group").asText(),
+                    q.path("approvals").asInt())));
+            List<Escalation> ladder = new ArrayList<>();
+            json.path("escalations").forEach(s -> ladder.add(new Escalation(Duration.parse(s.path("after").asText()),
+                    s.path("group").asText())));
+            route = new ReviewRoute(quorums, Duration.parse(json.path("timeout").asText()),
+                    json.path("denialsToReject").asInt(1), ladder, strings(json.path("channels")));
+        }
+        JsonNode glass = data.get("breakGlassAllowed");
+        return new Decision(Outcome.valueOf(data.path("outcome").asText()), strings(data.path("reasons")),
+                strings(data.path("rules")), data.path("policyVersion").asText(), route,
+                glass == null ? null : new BreakGlassAllowance(Duration.parse(glass.path("grantTtl").asText())));
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(item -> values.add(item.asText()));
+        return values;
+    }
+
+    // ---- reports ----
+
+    static String table(Result result) {
+        StringBuilder text = new StringBuilder();
+        text.append("Replayed ").append(result.replayed()).append(" requests received from ").append(result.from())
+                .append(" to ").append(result.to()).append("\nagainst the candidate ").append(result.candidateVersion())
+                .append(" (recorded under ").append(result.recordedVersions().isEmpty() ? "no policy"
+                        : String.join(", ", result.recordedVersions())).append(")\n");
+        text.append("changed ").append(result.changes().size()).append(", unchanged ").append(result.unchanged());
+        if (result.raisedByCountersign() > 0) {
+            text.append("; ").append(result.raisedByCountersign())
+                    .append(" requests raised by Countersign itself were not replayed");
+        }
+        if (result.withoutDecision() > 0) {
+            text.append("; ").append(result.withoutDecision()).append(" requests have no recorded decision");
+        }
+        text.append("\n");
+        if (!result.changes().isEmpty()) {
+            text.append("\n").append(String.format("%-36s  %-20s  %-28s  %-11s  %s%n", "request", "received",
+                    "action", "environment", "recorded → candidate"));
+            for (Change change : result.changes()) {
+                ActionRequest request = change.recorded().request();
+                text.append(String.format("%-36s  %-20s  %-28s  %-11s  %s → %s%n", request.id(),
+                        request.receivedAt(), request.action().action(), request.action().environment(),
+                        RuleTests.describe(change.recorded().decision()), RuleTests.describe(change.candidate())));
+                text.append(String.format("%-36s  %s%n", "", String.join("; ", change.differences())));
+            }
+            text.append("\nBy kind of change:\n");
+            result.byKind().forEach((kind, count) -> text.append(String.format("  %-20s %d%n", kind, count)));
+        }
+        return text.toString();
+    }
+
+    static ObjectNode json(Result result) {
+        JsonNodeFactory factory = JsonNodeFactory.instance;
+        ObjectNode json = factory.objectNode();
+        json.put("candidateVersion", result.candidateVersion());
+        json.put("from", result.from().toString());
+        json.put("to", result.to().toString());
+        result.recordedVersions().forEach(json.putArray("recordedVersions")::add);
+        json.put("replayed", result.replayed());
+        json.put("changed", result.changes().size());
+        json.put("unchanged", result.unchanged());
+        json.put("raisedByCountersign", result.raisedByCountersign());
+        json.put("withoutDecision", result.withoutDecision());
+        ObjectNode byKind = json.putObject("byKind");
+        result.byKind().forEach(byKind::put);
+        ArrayNode changes = json.putArray("changes");
+        for (Change change : result.changes()) {
+            ActionRequest request = change.recorded().request();
+            ObjectNode item = changes.addObject();
+            item.put("request", request.id());
+            item.put("receivedAt", request.receivedAt().toString());
+            item.put("action", request.action().action());
+            item.put("resource", request.action().resource());
+            item.put("environment", request.action().environment());
+            item.put("recorded", RuleTests.describe(change.recorded().decision()));
+            item.put("candidate", RuleTests.describe(change.candidate()));
+            change.differences().forEach(item.putArray("differences")::add);
+            change.kinds().forEach(item.putArray("kinds")::add);
+            change.candidate().rules().forEach(item.putArray("candidateRules")::add);
+        }
+        return json;
+    }
+}
