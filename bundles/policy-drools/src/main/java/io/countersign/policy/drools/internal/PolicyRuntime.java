@@ -104,6 +104,31 @@ public final class PolicyRuntime implements AutoCloseable {
         }
     }
 
+    /** Compiles a rule set off the request path without activating it (governed mode journals before it swaps). */
+    CompileResult compile(RuleFiles files) {
+        try {
+            return compiler.compile(files);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("the rule compiler failed on {}", files.version(), e);
+            return new CompileResult.Failed(files.version(), List.of("the rule compiler failed: " + e));
+        }
+    }
+
+    /** Makes a compiled rule set the active one, atomically: requests being evaluated finish on the old one. */
+    void install(CompiledPolicy policy) {
+        synchronized (reloadLock) {
+            activate(policy, System.nanoTime());
+        }
+    }
+
+    /** Leaves no active rule set: every decision is a denial naming {@code why}. */
+    void failClosed(String why) {
+        synchronized (reloadLock) {
+            active.set(new Active(null, why));
+            LOG.error("no rule set is active, every action is denied: {}", why);
+        }
+    }
+
     /** Reloads whenever a file in the rules directory changes, once changes have been quiet for {@code debounce}. */
     public synchronized void startWatching(Duration debounce) throws IOException {
         if (watcher == null) {
