@@ -35,7 +35,11 @@ final class DemoDirectory {
             new Person("carol", List.of("data-owners")),
             new Person("dave", List.of("security")),
             new Person("erin", List.of("security")),
-            new Person("frank", List.of("security")));
+            new Person("frank", List.of("security")),
+            // policy admins propose and review rule sets; four eyes: two of the other two approve a change
+            new Person("grace", List.of("policy-admins")),
+            new Person("heidi", List.of("policy-admins")),
+            new Person("ivan", List.of("policy-admins")));
 
     private DemoDirectory() {
     }

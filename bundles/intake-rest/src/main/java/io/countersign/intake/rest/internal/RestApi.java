@@ -1,6 +1,5 @@
 package io.countersign.intake.rest.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,12 +10,9 @@ import io.countersign.api.GrantResult;
 import io.countersign.api.Journal;
 import io.countersign.api.PolicyEngine;
 import io.countersign.api.RefusalReason;
-import io.countersign.api.RequestRejectedException;
 import io.countersign.api.RequestView;
 import io.countersign.api.ReviewResult;
 import io.countersign.api.Reviewer;
-import io.countersign.api.json.JsonInputException;
-import io.countersign.api.json.StrictJson;
 import io.countersign.http.Exchanges;
 import io.countersign.http.HttpRoute;
 import io.countersign.http.Problem;
@@ -24,10 +20,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -38,8 +31,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The agent and reviewer API under {@code /v1}. Every answer that reports a change is sent only after the change is
@@ -59,7 +50,6 @@ public final class RestApi implements HttpRoute {
         int maxWaitSeconds() default 60;
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final ApprovalService approvals;
@@ -335,94 +325,12 @@ public final class RestApi implements HttpRoute {
         return true;
     }
 
-    /** A step that turns a parsed body into the answer it will write. */
-    private interface BodyHandler {
-        CompletionStage<Void> apply(JsonNode body) throws SubmissionParser.InvalidInput;
-    }
-
-    private void readJson(Request request, Response response, Callback callback, BodyHandler handler) {
-        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (!isJson(contentType)) {
-            Exchanges.problem(response, callback, new Problem(415, "unsupported-media-type",
-                    "Unsupported media type", "send the body as application/json (UTF-8), not "
-                    + (contentType == null ? "no Content-Type" : contentType)));
-            return;
-        }
-        long length = request.getLength();
-        if (length > maxBodyBytes) {
-            Exchanges.problem(response, callback, tooLarge());
-            return;
-        }
-        Content.Source.asByteArrayAsync(request, maxBodyBytes + 1).whenComplete((bytes, readFailure) -> {
-            if (readFailure != null) {
-                Exchanges.problem(response, callback, tooLarge());
-                return;
-            }
-            if (bytes.length > maxBodyBytes) {
-                Exchanges.problem(response, callback, tooLarge());
-                return;
-            }
-            try {
-                JsonNode body = StrictJson.parseObject(bytes);
-                handler.apply(body).whenComplete((ignored, failure) -> {
-                    if (failure != null) {
-                        answerFailure(response, callback, failure);
-                    }
-                });
-            } catch (JsonInputException e) {
-                Exchanges.problem(response, callback, Problem.badRequest("malformed-json", e.getMessage()));
-            } catch (SubmissionParser.InvalidInput e) {
-                Exchanges.problem(response, callback, Problem.badRequest("invalid-field", e.getMessage()));
-            } catch (RuntimeException e) {
-                answerFailure(response, callback, e);
-            }
-        });
-    }
-
-    private Problem tooLarge() {
-        return new Problem(413, "body-too-large", "Request body too large",
-                "the body is larger than the limit of " + maxBodyBytes + " bytes");
-    }
-
-    private static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        String[] parts = contentType.split(";");
-        if (!parts[0].trim().equalsIgnoreCase("application/json")) {
-            return false;
-        }
-        for (int i = 1; i < parts.length; i++) {
-            String parameter = parts[i].trim().toLowerCase(java.util.Locale.ROOT);
-            if (parameter.startsWith("charset=") && !parameter.equals("charset=utf-8")
-                    && !parameter.equals("charset=\"utf-8\"")) {
-                return false;
-            }
-        }
-        return true;
+    private void readJson(Request request, Response response, Callback callback, JsonExchange.BodyHandler handler) {
+        JsonExchange.read(request, response, callback, maxBodyBytes, handler);
     }
 
     private static void answerFailure(Response response, Callback callback, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof RequestRejectedException rejected) {
-            Problem problem = switch (rejected.reason()) {
-                case NOT_PERMITTED_TO_ACT_FOR -> Problem.forbidden("not-permitted-to-act-for", rejected.getMessage());
-                case IDEMPOTENCY_KEY_REUSED -> new Problem(422, "idempotency-key-reused",
-                        "Idempotency key reused", rejected.getMessage());
-                case UNAVAILABLE -> Problem.unavailable(rejected.getMessage());
-                case RESERVED_ACTION -> Problem.forbidden("reserved-action", rejected.getMessage());
-                case INVALID -> Problem.badRequest("invalid-request", rejected.getMessage());
-                case NOT_ELIGIBLE -> Problem.forbidden("not-eligible", rejected.getMessage());
-                case NOT_FOUND -> Problem.notFound(rejected.getMessage());
-            };
-            Exchanges.problem(response, callback, problem,
-                    problem.status() == 503 ? Map.of("Retry-After", "1") : Map.of());
-            return;
-        }
-        LOG.error("request failed", cause);
-        Exchanges.problem(response, callback, new Problem(500, "internal-error", "Internal error",
-                "the request could not be completed; nothing was recorded unless a later read shows it"));
+        JsonExchange.answerFailure(response, callback, failure);
     }
 
     private static Optional<String> bearer(Request request) {
