@@ -46,11 +46,25 @@ public abstract class CountersignTestSupport {
         Files.createDirectories(target);
         Path work = Files.createTempDirectory(target, "it-");
         Path rules = Files.createDirectories(work.resolve("rules"));
-        try (Stream<Path> drl = Files.list(Path.of(System.getProperty("countersign.rules")))) {
+        Path pack = Path.of(System.getProperty("countersign.rules"));
+        try (Stream<Path> drl = Files.list(pack)) {
             for (Path file : drl.filter(p -> p.toString().endsWith(".drl")).toList()) {
                 Files.copy(file, rules.resolve(file.getFileName()));
             }
         }
+        Path tests = Files.createDirectories(rules.resolve("tests"));
+        try (Stream<Path> yaml = Files.list(pack.resolve("tests"))) {
+            for (Path file : yaml.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                Files.copy(file, tests.resolve(file.getFileName()));
+            }
+        }
+        // the rule below has its case too: a rule set proposed as a change must test every rule
+        Files.writeString(tests.resolve("itest.yaml"), String.join("\n",
+                "cases:",
+                "  - name: the itest resource gets a two-second deadline",
+                "    request: {action: db.delete, environment: production, resource: '" + SHORT_DEADLINE_RESOURCE
+                        + "', onBehalfOf: [dave], justification: itest}",
+                "    expect: {outcome: REVIEW, quorums: {data-owners: 1, security: 1}, timeout: PT2S}", ""));
         Files.writeString(rules.resolve("itest.drl"), String.join("\n",
                 "package countersign.rules.itest;",
                 "import io.countersign.policy.model.ActionFact;",
