@@ -1,13 +1,12 @@
 package io.countersign.policy.drools.internal;
 
 import java.util.List;
-import org.kie.api.runtime.StatelessKieSession;
 
 /**
- * A rule set that compiled cleanly. Immutable once published; its stateless session is safe for
- * concurrent {@code execute} calls.
+ * A rule set that compiled cleanly. Immutable once published; its sessions serve concurrent decisions, one
+ * decision per session at a time.
  */
-record CompiledPolicy(String version, List<String> files, List<String> ruleNames, StatelessKieSession session,
+record CompiledPolicy(String version, List<String> files, List<String> ruleNames, ReusableSessions sessions,
                       FiredRules firedRules) {
     CompiledPolicy {
         files = List.copyOf(files);

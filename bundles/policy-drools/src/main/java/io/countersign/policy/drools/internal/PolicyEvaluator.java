@@ -43,7 +43,7 @@ final class PolicyEvaluator {
         FiredRules firedRules = policy.firedRules();
         List<String> fired = firedRules.begin();
         try {
-            Tccl.run(loader, () -> policy.session().execute(fact));
+            Tccl.run(loader, () -> policy.sessions().execute(fact));
         } finally {
             firedRules.end();
         }

@@ -7,7 +7,6 @@ import java.util.Properties;
 import org.kie.api.KieBase;
 import org.kie.api.io.Resource;
 import org.kie.api.io.ResourceType;
-import org.kie.api.runtime.StatelessKieSession;
 import org.kie.internal.builder.KnowledgeBuilder;
 import org.kie.internal.builder.KnowledgeBuilderFactory;
 import org.kie.internal.builder.KnowledgeBuilderResult;
@@ -19,6 +18,9 @@ import org.slf4j.LoggerFactory;
 /** Compiles DRL files into a {@link CompiledPolicy} with the embedded Drools, on the caller's thread. */
 final class RuleSetCompiler {
     private static final Logger LOG = LoggerFactory.getLogger(RuleSetCompiler.class);
+
+    /** Sessions kept for reuse per rule set: enough for every thread that decides at once on this machine. */
+    private static final int IDLE_SESSIONS = 32;
 
     private final ClassLoader loader;
     private final FiredRules firedRules = new FiredRules();
@@ -53,11 +55,10 @@ final class RuleSetCompiler {
             return new CompileResult.Failed(rules.version(), errors);
         }
         KieBase kieBase = builder.newKieBase();
-        StatelessKieSession session = kieBase.newStatelessKieSession();
-        session.addEventListener(firedRules);
+        ReusableSessions sessions = new ReusableSessions(kieBase, firedRules, IDLE_SESSIONS);
         List<String> ruleNames = kieBase.getKiePackages().stream().flatMap(p -> p.getRules().stream())
                 .map(org.kie.api.definition.rule.Rule::getName).sorted().toList();
-        return new CompileResult.Compiled(new CompiledPolicy(rules.version(), names, ruleNames, session,
+        return new CompileResult.Compiled(new CompiledPolicy(rules.version(), names, ruleNames, sessions,
                 firedRules));
     }
 
