@@ -16,7 +16,8 @@ public final class PolicyTool {
                   run DIR/tests/*.yaml against DIR/*.drl (DIR defaults to ./rules)
               countersign policy replay --candidate DIR --from T1 --to T2 [--journal DIR] [--json]
                   what DIR's rules would have decided differently for the requests received in [T1, T2)
-                  (ISO-8601 instants; the journal defaults to ./data/journal)
+                  (ISO-8601 instants or UTC days; the journal defaults to ./data/journal; reviews no rule gives
+                  a deadline get --default-review-timeout, PT1H unless given)
               countersign policy submit [DIR] --server URL --token TOKEN [--description TEXT]
                   propose DIR's rules and tests as a policy change, reviewed by the policy admins
             """;

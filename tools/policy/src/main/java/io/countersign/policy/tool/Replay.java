@@ -11,7 +11,6 @@ import io.countersign.api.BreakGlassAllowance;
 import io.countersign.api.Decision;
 import io.countersign.api.Escalation;
 import io.countersign.api.GroupQuorum;
-import io.countersign.api.JournalEntry;
 import io.countersign.api.Outcome;
 import io.countersign.api.PolicyContext;
 import io.countersign.api.ReviewRoute;
@@ -22,8 +21,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,8 +46,12 @@ final class Replay {
     record Change(Recorded recorded, Decision candidate, List<String> differences, List<String> kinds) {
     }
 
+    /** A request in the window the policy never decided (a restart came between receipt and decision). */
+    record Undecided(String request, Instant receivedAt, String action, String environment, String why) {
+    }
+
     record Result(String candidateVersion, Instant from, Instant to, long replayed, List<Change> changes,
-                  long raisedByCountersign, long withoutDecision, Set<String> recordedVersions) {
+                  long raisedByCountersign, List<Undecided> withoutDecision, Set<String> recordedVersions) {
 
         long unchanged() {
             return replayed - changes.size();
@@ -62,10 +67,14 @@ final class Replay {
     private Replay() {
     }
 
+    /** The reason core journals when it denies a request whose policy decision a restart cut off. */
+    static final String NOT_DECIDED_BEFORE_RESTART = "the policy decision was not recorded before a restart";
+
     static Result run(Path journal, CandidatePolicy candidate, Instant from, Instant to) throws IOException {
-        Map<String, JsonNode> received = new HashMap<>();
+        Map<String, JsonNode> received = new LinkedHashMap<>();
         List<Change> changes = new ArrayList<>();
-        long[] counts = new long[3];
+        List<Undecided> undecided = new ArrayList<>();
+        long[] counts = new long[2];
         Set<String> versions = new TreeSet<>();
         JournalFiles.read(journal, entry -> {
             JsonNode data = entry.data();
@@ -84,6 +93,10 @@ final class Replay {
                 if (request == null) {
                     return;
                 }
+                if (repairedAfterRestart(data)) {
+                    undecided.add(undecided(request, "denied at restart: " + data.path("reasons").path(0).asText()));
+                    return;
+                }
                 counts[0]++;
                 Recorded recorded = new Recorded(request(request), agent(request), context(data), decision(data));
                 versions.add(recorded.decision().policyVersion());
@@ -95,15 +108,32 @@ final class Replay {
                 }
             }
         });
-        counts[2] = received.size();
-        return new Result(candidate.version(), from, to, counts[0], changes, counts[1], counts[2], versions);
+        received.values().forEach(request -> undecided.add(undecided(request, "no policy.decided entry")));
+        undecided.sort(Comparator.comparing(Undecided::receivedAt).thenComparing(Undecided::request));
+        return new Result(candidate.version(), from, to, counts[0], changes, counts[1], undecided, versions);
+    }
+
+    /**
+     * The fail-closed denial core writes for a request whose decision a restart cut off: not the policy's decision,
+     * so there is nothing to compare. It is the only {@code policy.decided} without the policy's context and rules.
+     */
+    static boolean repairedAfterRestart(JsonNode decided) {
+        return !decided.has("context") && decided.path("rules").isEmpty()
+                && decided.path("outcome").asText().equals("DENY")
+                && decided.path("reasons").path(0).asText().startsWith(NOT_DECIDED_BEFORE_RESTART);
+    }
+
+    private static Undecided undecided(JsonNode received, String why) {
+        JsonNode action = received.path("action");
+        return new Undecided(received.path("request").asText(), Instant.parse(received.path("receivedAt").asText()),
+                action.path("action").asText(), action.path("environment").asText(), why);
     }
 
     /** What changed, in words, and the kind of each change (for the summary). */
     static List<String> differences(Decision was, Decision now, List<String> kinds) {
         List<String> differences = new ArrayList<>();
         if (was.outcome() != now.outcome()) {
-            differences.add(was.outcome() + " → " + now.outcome());
+            differences.add(brief(was) + " → " + brief(now));
             kinds.add(was.outcome() + " → " + now.outcome());
         } else if (was.route() != null && now.route() != null) {
             Map<String, Integer> before = quorums(was.route());
@@ -146,6 +176,16 @@ final class Replay {
             kinds.add("break-glass");
         }
         return differences;
+    }
+
+    /** An outcome and, for a review, its quorums and timeout: {@code REVIEW data-owners×2 PT4H}. */
+    static String brief(Decision decision) {
+        if (decision.route() == null) {
+            return decision.outcome().name();
+        }
+        List<String> quorums = new ArrayList<>();
+        quorums(decision.route()).forEach((group, approvals) -> quorums.add(group + "×" + approvals));
+        return decision.outcome() + " " + String.join(" + ", quorums) + " " + decision.route().timeout();
     }
 
     private static Map<String, Integer> quorums(ReviewRoute route) {
@@ -228,8 +268,9 @@ final class Replay {
             text.append("; ").append(result.raisedByCountersign())
                     .append(" requests raised by Countersign itself were not replayed");
         }
-        if (result.withoutDecision() > 0) {
-            text.append("; ").append(result.withoutDecision()).append(" requests have no recorded decision");
+        if (!result.withoutDecision().isEmpty()) {
+            text.append("; ").append(result.withoutDecision().size())
+                    .append(" requests have no recorded policy decision (listed below)");
         }
         text.append("\n");
         if (!result.changes().isEmpty()) {
@@ -238,14 +279,26 @@ final class Replay {
             for (Change change : result.changes()) {
                 ActionRequest request = change.recorded().request();
                 text.append(String.format("%-36s  %-20s  %-28s  %-11s  %s → %s%n", request.id(),
-                        request.receivedAt(), request.action().action(), request.action().environment(),
+                        seconds(request.receivedAt()), request.action().action(), request.action().environment(),
                         RuleTests.describe(change.recorded().decision()), RuleTests.describe(change.candidate())));
-                text.append(String.format("%-36s  %s%n", "", String.join("; ", change.differences())));
+                text.append(String.format("%-36s  changed: %s%n", "", String.join("; ", change.differences())));
             }
             text.append("\nBy kind of change:\n");
             result.byKind().forEach((kind, count) -> text.append(String.format("  %-20s %d%n", kind, count)));
         }
+        if (!result.withoutDecision().isEmpty()) {
+            text.append("\nWithout a recorded policy decision (not replayed):\n");
+            for (Undecided request : result.withoutDecision()) {
+                text.append(String.format("%-36s  %-20s  %-28s  %-11s  %s%n", request.request(),
+                        seconds(request.receivedAt()), request.action(), request.environment(), request.why()));
+            }
+        }
         return text.toString();
+    }
+
+    /** An instant to the second, so the table's columns line up (the JSON keeps the full instant). */
+    private static Instant seconds(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS);
     }
 
     static ObjectNode json(Result result) {
@@ -259,7 +312,12 @@ final class Replay {
         json.put("changed", result.changes().size());
         json.put("unchanged", result.unchanged());
         json.put("raisedByCountersign", result.raisedByCountersign());
-        json.put("withoutDecision", result.withoutDecision());
+        ArrayNode undecided = json.putArray("withoutDecision");
+        for (Undecided request : result.withoutDecision()) {
+            undecided.addObject().put("request", request.request()).put("receivedAt", request.receivedAt().toString())
+                    .put("action", request.action()).put("environment", request.environment())
+                    .put("why", request.why());
+        }
         ObjectNode byKind = json.putObject("byKind");
         result.byKind().forEach(byKind::put);
         ArrayNode changes = json.putArray("changes");

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
@@ -73,11 +76,21 @@ final class ReplayCommand {
         return 0;
     }
 
-    private static Instant instant(String text, String option) throws Options.UsageException {
+    /** An ISO-8601 instant ({@code 2026-11-01T00:00:00Z}), one with an offset ({@code …+01:00}) or a UTC day. */
+    static Instant instant(String text, String option) throws Options.UsageException {
         try {
             return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new Options.UsageException(option + " must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+        } catch (DateTimeParseException notAnInstant) {
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException notWithOffset) {
+                try {
+                    return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+                } catch (DateTimeParseException notADay) {
+                    throw new Options.UsageException(option + " must be an ISO-8601 instant such as"
+                            + " 2026-11-01T00:00:00Z (or a UTC day such as 2026-11-01)");
+                }
+            }
         }
     }
 }

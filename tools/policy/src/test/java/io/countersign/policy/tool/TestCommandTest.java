@@ -54,7 +54,7 @@ class TestCommandTest {
                 "expect: {outcome: DENY}"));
         Run run = run("test", copy.toString());
         assertEquals(1, run.exit());
-        assertTrue(run.out().contains("FAIL tests/network.yaml › a firewall change in development is allowed"),
+        assertTrue(run.out().contains("FAIL tests/network.yaml › a firewall change in development is allowed (line 26)"),
                 run.out());
         assertTrue(run.out().contains("rules fired: Firewall change in development is allowed"), run.out());
 

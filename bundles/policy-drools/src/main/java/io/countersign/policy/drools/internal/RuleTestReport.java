@@ -17,8 +17,8 @@ import java.util.List;
 public record RuleTestReport(String version, int cases, List<Failure> failures, List<String> errors,
                              List<String> uncoveredRules) {
 
-    /** One case whose decision was not the expected one. */
-    public record Failure(String file, String caseName, List<String> mismatches, String expected, String actual,
+    /** One case whose decision was not the expected one; {@code line} is where the case starts (0 if unknown). */
+    public record Failure(String file, int line, String caseName, List<String> mismatches, String expected, String actual,
                           List<String> rulesFired, List<String> reasons) {
         public Failure {
             mismatches = List.copyOf(mismatches);
@@ -45,7 +45,8 @@ public record RuleTestReport(String version, int cases, List<Failure> failures, 
             text.append("ERROR ").append(error).append('\n');
         }
         for (Failure failure : failures) {
-            text.append("FAIL ").append(failure.file()).append(" › ").append(failure.caseName()).append('\n');
+            text.append("FAIL ").append(failure.file()).append(" › ").append(failure.caseName())
+                    .append(failure.line() > 0 ? " (line " + failure.line() + ")" : "").append('\n');
             for (String mismatch : failure.mismatches()) {
                 text.append("  ").append(mismatch).append('\n');
             }
@@ -91,6 +92,7 @@ public record RuleTestReport(String version, int cases, List<Failure> failures, 
         for (Failure failure : failures) {
             ObjectNode item = failed.addObject();
             item.put("file", failure.file());
+            item.put("line", failure.line());
             item.put("case", failure.caseName());
             failure.mismatches().forEach(item.putArray("mismatches")::add);
             item.put("expected", failure.expected());

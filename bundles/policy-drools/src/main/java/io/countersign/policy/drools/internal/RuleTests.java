@@ -1,6 +1,8 @@
 package io.countersign.policy.drools.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,7 +46,7 @@ public final class RuleTests {
     /** When a case's request arrives unless it says otherwise: a Monday, 10:00 UTC. */
     static final Instant DEFAULT_RECEIVED_AT = Instant.parse("2026-01-05T10:00:00Z");
 
-    private static final Set<String> FILE_KEYS = Set.of("defaults", "cases");
+    private static final Set<String> FILE_KEYS = Set.of("defaults", "cases", "defaultReviewTimeout");
     private static final Set<String> REQUEST_KEYS = Set.of("action", "resource", "environment", "parameters",
             "justification", "onBehalfOf", "agent", "actsFor", "receivedAt");
     private static final Set<String> DEFAULT_KEYS = union(REQUEST_KEYS, Set.of("context"));
@@ -52,7 +55,9 @@ public final class RuleTests {
             "breakGlass");
     private static final Set<String> EXPECT_KEYS = Set.of("outcome", "quorums", "timeout", "escalations", "channels",
             "breakGlass", "rules", "reasons");
-    private static final YAMLMapper YAML = new YAMLMapper();
+    /** A key given twice in one mapping is an error, not "the last one wins": a case must mean what it says. */
+    private static final YAMLMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private RuleTests() {
     }
@@ -67,8 +72,8 @@ public final class RuleTests {
     }
 
     /** One case, ready to run. */
-    record Case(String file, String name, ActionRequest request, Agent agent, PolicyContext context,
-                Expectation expect) {
+    record Case(String file, int line, String name, ActionRequest request, Agent agent, PolicyContext context,
+                Expectation expect, Duration defaultReviewTimeout) {
     }
 
     /** What a case expects; absent parts are not checked. */
@@ -114,6 +119,9 @@ public final class RuleTests {
                 cases.addAll(parse(file.getKey(), file.getValue()));
             } catch (InvalidTestFile e) {
                 errors.add(e.getMessage());
+            } catch (RuntimeException e) {
+                // a value the parser let through but the request model refuses: still the file's fault, not a crash
+                errors.add(file.getKey() + ": cannot be used: " + e);
             }
         }
         if (compiled instanceof CompileResult.Failed failed) {
@@ -121,21 +129,24 @@ public final class RuleTests {
             return new RuleTestReport(null, 0, List.of(), errors, List.of());
         }
         CompiledPolicy policy = ((CompileResult.Compiled) compiled).policy();
-        PolicyEvaluator evaluator = new PolicyEvaluator(loader, DEFAULT_REVIEW_TIMEOUT);
+        Map<Duration, PolicyEvaluator> evaluators = new HashMap<>();
+        Set<String> known = Set.copyOf(policy.ruleNames());
         List<RuleTestReport.Failure> failures = new ArrayList<>();
         Set<String> fired = new TreeSet<>();
         for (Case testCase : cases) {
             Decision decision;
             try {
-                decision = evaluator.evaluate(policy, testCase.request(), testCase.agent(), testCase.context());
+                decision = evaluators.computeIfAbsent(testCase.defaultReviewTimeout(),
+                        timeout -> new PolicyEvaluator(loader, timeout))
+                        .evaluate(policy, testCase.request(), testCase.agent(), testCase.context());
             } catch (Exception | LinkageError | StackOverflowError e) {
                 // as in production: a rule that throws denies the request
                 decision = Decision.failClosed("policy evaluation failed: " + e, policy.version());
             }
             fired.addAll(decision.rules());
-            List<String> mismatches = mismatches(testCase.expect(), decision);
+            List<String> mismatches = mismatches(testCase.expect(), decision, known);
             if (!mismatches.isEmpty()) {
-                failures.add(new RuleTestReport.Failure(testCase.file(), testCase.name(), mismatches,
+                failures.add(new RuleTestReport.Failure(testCase.file(), testCase.line(), testCase.name(), mismatches,
                         describe(testCase.expect()), describe(decision), decision.rules(), decision.reasons()));
             }
         }
@@ -155,58 +166,121 @@ public final class RuleTests {
         try {
             root = YAML.readTree(content);
         } catch (JsonProcessingException e) {
-            throw new InvalidTestFile(file + ": not valid YAML: " + e.getOriginalMessage() + location(e));
+            throw new InvalidTestFile(file + (e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr())
+                    + ": not valid YAML: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidTestFile(file + ": cannot be read: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
             throw new InvalidTestFile(file + ": must be a mapping with 'cases' (and optionally 'defaults')");
         }
-        onlyKeys(file, "the file", root, FILE_KEYS);
+        Map<String, Integer> lines = lines(content);
+        onlyKeys(file, "the file", root, FILE_KEYS, lines, "");
+        Duration defaultReviewTimeout = DEFAULT_REVIEW_TIMEOUT;
+        if (root.has("defaultReviewTimeout")) {
+            String at = at(file, lines, "/defaultReviewTimeout");
+            defaultReviewTimeout = duration(at, "the file", text(at, "the file", root, "defaultReviewTimeout", true));
+            if (defaultReviewTimeout.isNegative() || defaultReviewTimeout.isZero()) {
+                throw new InvalidTestFile(at + ": 'defaultReviewTimeout' must be positive");
+            }
+        }
         JsonNode defaults = root.path("defaults");
         if (!defaults.isMissingNode() && !defaults.isObject()) {
-            throw new InvalidTestFile(file + ": 'defaults' must be a mapping");
+            throw new InvalidTestFile(at(file, lines, "/defaults") + ": 'defaults' must be a mapping");
         }
         if (defaults.isObject()) {
-            onlyKeys(file, "defaults", defaults, DEFAULT_KEYS);
+            onlyKeys(file, "defaults", defaults, DEFAULT_KEYS, lines, "/defaults");
         }
         JsonNode cases = root.get("cases");
         if (cases == null || !cases.isArray() || cases.isEmpty()) {
-            throw new InvalidTestFile(file + ": 'cases' must be a non-empty list");
+            throw new InvalidTestFile(at(file, lines, "/cases") + ": 'cases' must be a non-empty list");
         }
         List<Case> parsed = new ArrayList<>();
-        Set<String> names = new LinkedHashSet<>();
+        Map<String, Integer> names = new LinkedHashMap<>();
         for (int i = 0; i < cases.size(); i++) {
             JsonNode item = cases.get(i);
+            String pointer = "/cases/" + i;
+            // every message about this case names the line it starts on
+            String in = at(file, lines, pointer);
             String at = "case " + (i + 1);
             if (!item.isObject()) {
-                throw new InvalidTestFile(file + ": " + at + " must be a mapping");
+                throw new InvalidTestFile(in + ": " + at + " must be a mapping");
             }
-            onlyKeys(file, at, item, CASE_KEYS);
-            String name = text(file, at, item, "name", true);
-            if (!names.add(name)) {
-                throw new InvalidTestFile(file + ": two cases are named '" + name + "'");
+            onlyKeys(file, at, item, CASE_KEYS, lines, pointer);
+            String name = text(in, at, item, "name", true);
+            Integer first = names.putIfAbsent(name, lines.getOrDefault(pointer, 0));
+            if (first != null) {
+                throw new InvalidTestFile(in + ": two cases are named '" + name + "'"
+                        + (first > 0 ? " (the first is on line " + first + ")" : ""));
             }
             String where = "case '" + name + "'";
-            ObjectNode request = merged(defaults,
-                    item.path("request"), file, where);
-            JsonNode context = item.has("context") ? item.get("context") : defaults.path("context");
+            ObjectNode request = merged(defaults, item.path("request"), in, where, lines, pointer + "/request", file);
+            JsonNode context = mergedContext(defaults.path("context"), item.path("context"), in, where);
             if (!item.has("expect") || !item.get("expect").isObject()) {
-                throw new InvalidTestFile(file + ": " + where + " needs 'expect' with at least 'outcome'");
+                throw new InvalidTestFile(in + ": " + where + " needs 'expect' with at least 'outcome'");
             }
-            parsed.add(new Case(file, name, request(file, where, request), agent(file, where, request),
-                    context(file, where, context), expectation(file, where, item.get("expect"))));
+            onlyKeys(file, where + " expect", item.get("expect"), EXPECT_KEYS, lines, pointer + "/expect");
+            if (item.path("context").isObject()) {
+                onlyKeys(file, where + " context", item.get("context"), CONTEXT_KEYS, lines, pointer + "/context");
+            }
+            parsed.add(new Case(file, lines.getOrDefault(pointer, 0), name, request(in, where, request), agent(in, where, request),
+                    context(in, where, context), expectation(in, where, item.get("expect")), defaultReviewTimeout));
         }
         return parsed;
     }
 
-    private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                + e.getLocation().getColumnNr() + ")";
+    /**
+     * The line each node of a YAML document starts on, by JSON pointer ({@code /cases/3/request}), so that a message
+     * about a case or a key can name its line; empty when the document cannot be read (the tree reader reports that).
+     */
+    static Map<String, Integer> lines(byte[] content) {
+        Map<String, Integer> lines = new HashMap<>();
+        try (JsonParser parser = YAML.getFactory().createParser(content)) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                    continue;
+                }
+                // a field name's pointer includes the name; a value's (or a container's) is the node's own
+                String pointer = parser.getParsingContext().pathAsPointer().toString();
+                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                    pointer = parser.getParsingContext().getParent() == null ? ""
+                            : parser.getParsingContext().getParent().pathAsPointer().toString();
+                }
+                lines.putIfAbsent(pointer, parser.currentTokenLocation().getLineNr());
+            }
+        } catch (IOException e) {
+            // the tree reader has already accepted the content; lines are a courtesy
+        }
+        return lines;
+    }
+
+    /** {@code file:line} of the node at {@code pointer}, or just {@code file} when its line is not known. */
+    private static String at(String file, Map<String, Integer> lines, String pointer) {
+        Integer line = lines.get(pointer);
+        return line == null || line < 1 ? file : file + ":" + line;
+    }
+
+    /** The file's default context overlaid, key by key, with the case's. */
+    private static JsonNode mergedContext(JsonNode defaults, JsonNode context, String in, String where)
+            throws InvalidTestFile {
+        if (context.isMissingNode() || context.isNull()) {
+            return defaults;
+        }
+        if (!context.isObject()) {
+            throw new InvalidTestFile(in + ": " + where + ": 'context' must be a mapping");
+        }
+        if (!defaults.isObject()) {
+            return context;
+        }
+        ObjectNode merged = ((ObjectNode) defaults).deepCopy();
+        context.fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
+        return merged;
     }
 
     /** The file's defaults (request keys only) overlaid with the case's request. */
-    private static ObjectNode merged(JsonNode defaults, JsonNode request, String file, String where)
+    private static ObjectNode merged(JsonNode defaults, JsonNode request, String file, String where,
+                                     Map<String, Integer> lines, String pointer, String fileName)
             throws InvalidTestFile {
         ObjectNode merged = JsonNodeFactory.instance.objectNode();
         if (defaults.isObject()) {
@@ -220,7 +294,7 @@ public final class RuleTests {
             if (!request.isObject()) {
                 throw new InvalidTestFile(file + ": " + where + ": 'request' must be a mapping");
             }
-            onlyKeys(file, where + " request", request, REQUEST_KEYS);
+            onlyKeys(fileName, where + " request", request, REQUEST_KEYS, lines, pointer);
             request.fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
         }
         return merged;
@@ -268,7 +342,7 @@ public final class RuleTests {
         if (!json.isObject()) {
             throw new InvalidTestFile(file + ": " + where + ": 'context' must be a mapping");
         }
-        onlyKeys(file, where + " context", json, CONTEXT_KEYS);
+        onlyKeys(file, where + " context", json, CONTEXT_KEYS, Map.of(), "");
         Map<String, Set<String>> groups = new TreeMap<>();
         JsonNode humanGroups = json.path("humanGroups");
         if (!humanGroups.isMissingNode()) {
@@ -290,7 +364,7 @@ public final class RuleTests {
     }
 
     private static Expectation expectation(String file, String where, JsonNode json) throws InvalidTestFile {
-        onlyKeys(file, where + " expect", json, EXPECT_KEYS);
+        onlyKeys(file, where + " expect", json, EXPECT_KEYS, Map.of(), "");
         String outcomeText = text(file, where, json, "outcome", true);
         Outcome outcome;
         try {
@@ -345,7 +419,8 @@ public final class RuleTests {
         boolean breakGlassGiven = json.has("breakGlass");
         if (breakGlassGiven) {
             String value = text(file, where, json, "breakGlass", true);
-            breakGlass = value.equalsIgnoreCase("none") ? null : duration(file, where, value);
+            breakGlass = value.equalsIgnoreCase("none") || value.equalsIgnoreCase("false") ? null
+                    : duration(file, where, value);
         }
         Set<String> rules = json.has("rules") ? new TreeSet<>(strings(file, where, json, "rules")) : null;
         List<String> reasons = json.has("reasons") ? strings(file, where, json, "reasons") : List.of();
@@ -355,8 +430,16 @@ public final class RuleTests {
 
     // ---- comparing ----
 
-    static List<String> mismatches(Expectation expect, Decision actual) {
+    static List<String> mismatches(Expectation expect, Decision actual, Set<String> known) {
         List<String> mismatches = new ArrayList<>();
+        if (expect.rules() != null) {
+            // a renamed or deleted rule: say so, rather than only that it did not fire
+            for (String rule : expect.rules()) {
+                if (!known.contains(rule)) {
+                    mismatches.add("no rule is named '" + rule + "' in the rule set");
+                }
+            }
+        }
         if (expect.outcome() != actual.outcome()) {
             mismatches.add("outcome: expected " + expect.outcome() + ", got " + actual.outcome());
         }
@@ -455,12 +538,15 @@ public final class RuleTests {
 
     // ---- small readers ----
 
-    private static void onlyKeys(String file, String where, JsonNode json, Set<String> known) throws InvalidTestFile {
+    /** An unknown key is a mistake (a misspelt one would silently be ignored): the message names its line. */
+    private static void onlyKeys(String file, String where, JsonNode json, Set<String> known,
+                                 Map<String, Integer> lines, String pointer) throws InvalidTestFile {
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw new InvalidTestFile(file + ": " + where + ": unknown key '" + name + "'; expected one of "
-                        + new TreeSet<>(known));
+                String key = pointer + "/" + name.replace("~", "~0").replace("/", "~1");
+                throw new InvalidTestFile(at(file, lines, key) + ": " + where + ": unknown key '" + name
+                        + "'; expected one of " + new TreeSet<>(known));
             }
         }
     }

@@ -58,10 +58,11 @@ class RuleTestsTest {
         assertEquals(1, report.failures().size());
         RuleTestReport.Failure failure = report.failures().get(0);
         assertEquals("tests/wrong.yaml", failure.file());
+        assertEquals(2, failure.line());
         assertEquals("a production export is allowed (it is not)", failure.caseName());
         assertEquals("REVIEW data-owners×2, timeout PT2H", failure.actual());
         String text = report.text();
-        assertTrue(text.contains("FAIL tests/wrong.yaml › a production export is allowed (it is not)"), text);
+        assertTrue(text.contains("FAIL tests/wrong.yaml › a production export is allowed (it is not) (line 2)"), text);
         assertTrue(text.contains("outcome: expected ALLOW, got REVIEW"), text);
         assertTrue(text.contains("expected:    ALLOW"), text);
         assertTrue(text.contains("actual:      REVIEW data-owners×2, timeout PT2H"), text);
@@ -133,14 +134,92 @@ class RuleTestsTest {
         assertFalse(report.passed());
         List<String> errors = new ArrayList<>(report.errors());
         assertEquals(4, errors.size(), errors::toString);
-        assertTrue(errors.get(0).startsWith("tests/broken.yaml: not valid YAML"), errors.get(0));
-        assertTrue(errors.get(0).contains("line "), errors.get(0));
-        assertTrue(errors.get(1).startsWith("tests/no-quorum.yaml: case 'x': a REVIEW expectation states 'quorums'"),
-                errors.get(1));
-        assertEquals("tests/twice.yaml: two cases are named 'x'", errors.get(2));
-        assertTrue(errors.get(3).startsWith("tests/unknown-key.yaml: case 'x' request: unknown key 'rows'"),
+        assertTrue(errors.get(0).startsWith("tests/broken.yaml:3: not valid YAML"), errors.get(0));
+        assertTrue(errors.get(1).startsWith("tests/no-quorum.yaml:2: case 'x': a REVIEW expectation states"
+                + " 'quorums'"), errors.get(1));
+        assertEquals("tests/twice.yaml:3: two cases are named 'x' (the first is on line 2)", errors.get(2));
+        assertTrue(errors.get(3).startsWith("tests/unknown-key.yaml:3: case 'x' request: unknown key 'rows'"),
                 errors.get(3));
         assertTrue(report.text().contains("ERROR tests/broken.yaml"), report.text());
+    }
+
+    @Test
+    void errorsNameTheLineOfTheCaseOrOfTheKey() throws IOException {
+        Map<String, byte[]> tests = Map.of(
+                "tests/misspelt.yaml", yaml("""
+                        defaults: {action: db.query, environment: staging}
+                        cases:
+                          - name: fine
+                            expect: {outcome: ALLOW}
+                          - name: misspelt expectation
+                            expect:
+                              outcome: REVIEW
+                              quorums: {security: 1}
+                              timout: PT1H
+                        """),
+                "tests/twice-the-key.yaml", yaml("""
+                        cases:
+                          - name: two expectations
+                            request: {action: db.query, environment: staging}
+                            expect: {outcome: ALLOW}
+                            expect: {outcome: DENY}
+                        """),
+                "tests/bad-duration.yaml", yaml("""
+                        cases:
+                          - name: a
+                            request: {action: db.query, environment: staging}
+                            expect: {outcome: ALLOW}
+                          - name: b
+                            request: {action: db.delete, environment: staging}
+                            expect: {outcome: REVIEW, quorums: {data-owners: 1}, timeout: four hours}
+                        """),
+                "tests/defaults.yaml", yaml("""
+                        defaults:
+                          action: db.query
+                          enviroment: staging
+                        cases:
+                          - {name: a, expect: {outcome: ALLOW}}
+                        """));
+        List<String> errors = RuleTests.run(defaultPack(), tests, Requests.loader()).errors();
+        assertEquals(List.of(
+                "tests/bad-duration.yaml:5: case 'b': 'four hours' is not an ISO-8601 duration such as PT30M",
+                "tests/defaults.yaml:3: defaults: unknown key 'enviroment'; expected one of [action, actsFor, agent,"
+                        + " context, environment, justification, onBehalfOf, parameters, receivedAt, resource]",
+                "tests/misspelt.yaml:9: case 'misspelt expectation' expect: unknown key 'timout'; expected one of"
+                        + " [breakGlass, channels, escalations, outcome, quorums, reasons, rules, timeout]",
+                "tests/twice-the-key.yaml:5: not valid YAML: Duplicate field 'expect'"), errors);
+    }
+
+    @Test
+    void aCaseNamingARuleThatDoesNotExistSaysSo() throws IOException {
+        Map<String, byte[]> tests = defaultTests();
+        tests.put("tests/renamed.yaml", yaml("""
+                cases:
+                  - name: the old name of the rule
+                    request: {action: db.query, environment: staging}
+                    expect: {outcome: ALLOW, rules: [Queries outside production are allowed]}
+                """));
+        RuleTestReport report = RuleTests.run(defaultPack(), tests, Requests.loader());
+        assertEquals(1, report.failures().size(), report::text);
+        assertEquals(List.of("no rule is named 'Queries outside production are allowed' in the rule set",
+                "rules fired: did not fire [Queries outside production are allowed] fired too [Query outside"
+                        + " production is allowed]"), report.failures().get(0).mismatches());
+    }
+
+    @Test
+    void aFileMaySetTheDefaultReviewTimeoutProductionUses() throws IOException {
+        List<RuleFiles.RuleFile> rules = List.of(new RuleFiles.RuleFile("plain.drl", yaml(Drl.file(
+                Drl.rule("Review without a deadline", "action == \"x\"", "$a.review(\"security\", 1, \"why\");")))));
+        String cases = """
+                cases:
+                  - name: no rule sets a deadline
+                    request: {action: x, environment: staging}
+                    expect: {outcome: REVIEW, quorums: {security: 1}, timeout: PT1H}
+                """;
+        assertTrue(RuleTests.run(rules, Map.of("tests/a.yaml", yaml(cases)), Requests.loader()).passed());
+        RuleTestReport longer = RuleTests.run(rules, Map.of("tests/a.yaml", yaml("defaultReviewTimeout: PT8H\n"
+                + cases)), Requests.loader());
+        assertEquals(List.of("timeout: expected PT1H, got PT8H"), longer.failures().get(0).mismatches());
     }
 
     @Test
