@@ -1094,8 +1094,9 @@ public final class ApprovalEngine implements ApprovalService {
                 Decision denial = Decision.failClosed("the policy decision was not recorded before a restart;"
                         + " denied (fail closed)", policy.version());
                 synchronized (state) {
+                    // marked: the policy never saw this request, so a replay has nothing to compare it with
                     repairs.add(append(state, EntryTypes.POLICY_DECIDED, JournalCodec.decided(state.request().id(),
-                            denial, RequestStatus.DENIED, null, now)));
+                            denial, RequestStatus.DENIED, null, now).put("repair", true)));
                     state.decide(denial, RequestStatus.DENIED, null, now);
                 }
             }

@@ -118,6 +118,10 @@ final class Replay {
      * so there is nothing to compare. It is the only {@code policy.decided} without the policy's context and rules.
      */
     static boolean repairedAfterRestart(JsonNode decided) {
+        if (decided.path("repair").asBoolean()) {
+            return true;
+        }
+        // journals written before the repair mark
         return !decided.has("context") && decided.path("rules").isEmpty()
                 && decided.path("outcome").asText().equals("DENY")
                 && decided.path("reasons").path(0).asText().startsWith(NOT_DECIDED_BEFORE_RESTART);
