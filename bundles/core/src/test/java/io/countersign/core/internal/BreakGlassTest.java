@@ -1,5 +1,7 @@
 package io.countersign.core.internal;
 
+import static io.countersign.core.internal.EngineFixture.person;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -20,6 +22,7 @@ import io.countersign.api.RequestView;
 import io.countersign.api.ReviewResult;
 import io.countersign.api.ReviewRoute;
 import io.countersign.api.Verdict;
+import io.countersign.api.testing.InMemoryDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -32,8 +35,10 @@ class BreakGlassTest {
     @TempDir
     Path dir;
 
-    private final TestDirectory directory = new TestDirectory().with("alice", "analysts")
-            .with("bob", "security").with("carol", "security").with("dave", "data-owners");
+    private final InMemoryDirectory directory = new InMemoryDirectory(person("alice", "analysts"),
+            person("bob", "security"),
+            person("carol", "security"),
+            person("dave", "data-owners"));
 
     /** Exports may break glass for 5 minutes; queries need review and may not; deletes are denied. */
     private static Decision decide(io.countersign.api.ActionRequest request) {
@@ -96,11 +101,11 @@ class BreakGlassTest {
             assertEquals(view.id(), review.request().action().parameters().path("request").asText());
             assertEquals(Duration.ofDays(3), review.decision().route().timeout());
             // every eligible reviewer has it at once; the human the agent acted for does not
-            assertEquals(List.of(review.id()), fixture.engine().pendingFor(directory.get("bob")).stream()
+            assertEquals(List.of(review.id()), fixture.engine().pendingFor(directory.reviewer("bob").orElseThrow()).stream()
                     .map(RequestView::id).toList());
-            assertEquals(List.of(review.id()), fixture.engine().pendingFor(directory.get("carol")).stream()
+            assertEquals(List.of(review.id()), fixture.engine().pendingFor(directory.reviewer("carol").orElseThrow()).stream()
                     .map(RequestView::id).toList());
-            assertTrue(fixture.engine().pendingFor(directory.get("alice")).isEmpty());
+            assertTrue(fixture.engine().pendingFor(directory.reviewer("alice").orElseThrow()).isEmpty());
         }
     }
 
@@ -109,10 +114,10 @@ class BreakGlassTest {
         try (EngineFixture fixture = fixture()) {
             RequestView view = submit(fixture, breakGlass("data.export", "outage"));
             String reviewId = view.breakGlass().reviewRequest();
-            ReviewResult self = fixture.engine().review(directory.get("alice"), reviewId, Verdict.APPROVE, "fine")
+            ReviewResult self = fixture.engine().review(directory.reviewer("alice").orElseThrow(), reviewId, Verdict.APPROVE, "fine")
                     .toCompletableFuture().get().orElseThrow();
             assertEquals(RefusalReason.SELF_APPROVAL, ((ReviewResult.Refused) self).reason());
-            RequestView approved = fixture.engine().review(directory.get("bob"), reviewId, Verdict.APPROVE,
+            RequestView approved = fixture.engine().review(directory.reviewer("bob").orElseThrow(), reviewId, Verdict.APPROVE,
                     "justified").toCompletableFuture().get().orElseThrow().view();
             assertEquals(RequestStatus.APPROVED, approved.status());
             assertNull(approved.grant());
@@ -172,7 +177,7 @@ class BreakGlassTest {
             assertEquals(view.grant().expiresAt().truncatedTo(ChronoUnit.SECONDS), again.grant().expiresAt());
             assertEquals(RequestStatus.PENDING,
                     fixture.engine().find(view.breakGlass().reviewRequest()).orElseThrow().status());
-            assertFalse(fixture.engine().pendingFor(directory.get("bob")).isEmpty());
+            assertFalse(fixture.engine().pendingFor(directory.reviewer("bob").orElseThrow()).isEmpty());
         }
     }
 }

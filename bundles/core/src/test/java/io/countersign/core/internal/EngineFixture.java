@@ -52,6 +52,11 @@ final class EngineFixture implements AutoCloseable {
                 new ReviewRoute(List.of(quorums), timeout, denialsToReject));
     }
 
+    /** A reviewer in these groups, for directories in tests. */
+    static io.countersign.api.Reviewer person(String id, String... groups) {
+        return new io.countersign.api.Reviewer(id, java.util.Set.of(groups));
+    }
+
     static ActionSubmission submission(String action, List<String> onBehalfOf) {
         return new ActionSubmission(action, "warehouse.customers",
                 JsonNodeFactory.instance.objectNode().put("rows", 50_000), "production", onBehalfOf,

@@ -1,5 +1,7 @@
 package io.countersign.core.internal;
 
+import static io.countersign.core.internal.EngineFixture.person;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +18,7 @@ import io.countersign.api.RequestView;
 import io.countersign.api.ReviewResult;
 import io.countersign.api.ReviewRoute;
 import io.countersign.api.Verdict;
+import io.countersign.api.testing.InMemoryDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,8 +30,10 @@ class EscalationAndContextTest {
     @TempDir
     Path dir;
 
-    private final TestDirectory directory = new TestDirectory().with("alice", "analysts", "finance")
-            .with("dora", "data-owners").with("sam", "security").with("lee", "security-leads");
+    private final InMemoryDirectory directory = new InMemoryDirectory(person("alice", "analysts", "finance"),
+            person("dora", "data-owners"),
+            person("sam", "security"),
+            person("lee", "security-leads"));
 
     /** Data owners first; after 300 ms security is asked too, after 600 ms the security leads. */
     private static Decision decide(io.countersign.api.ActionRequest request) {
@@ -65,21 +70,21 @@ class EscalationAndContextTest {
             assertEquals(List.of("data-owners"), view.eligibleGroups());
             assertEquals(List.of("security", "security-leads"), view.decision().route().escalations().stream()
                     .map(Escalation::group).toList(), "the ladder is ordered by time");
-            ReviewResult early = fixture.engine().review(directory.get("sam"), view.id(), Verdict.APPROVE, "me?")
+            ReviewResult early = fixture.engine().review(directory.reviewer("sam").orElseThrow(), view.id(), Verdict.APPROVE, "me?")
                     .toCompletableFuture().get().orElseThrow();
             assertEquals(RefusalReason.NOT_ELIGIBLE, assertInstanceOf(ReviewResult.Refused.class, early).reason());
 
             RequestView escalated = awaitLevel(fixture, view.id(), 1);
             assertEquals(1, escalated.escalationLevel());
             assertEquals(List.of("data-owners", "security"), escalated.eligibleGroups());
-            assertEquals(List.of(view.id()), fixture.engine().pendingFor(directory.get("sam")).stream()
+            assertEquals(List.of(view.id()), fixture.engine().pendingFor(directory.reviewer("sam").orElseThrow()).stream()
                     .map(RequestView::id).toList());
-            assertTrue(fixture.engine().pendingFor(directory.get("lee")).isEmpty());
+            assertTrue(fixture.engine().pendingFor(directory.reviewer("lee").orElseThrow()).isEmpty());
 
             RequestView twice = awaitLevel(fixture, view.id(), 2);
             assertEquals(List.of("data-owners", "security", "security-leads"), twice.eligibleGroups());
 
-            RequestView approved = fixture.engine().review(directory.get("sam"), view.id(), Verdict.APPROVE, "ok")
+            RequestView approved = fixture.engine().review(directory.reviewer("sam").orElseThrow(), view.id(), Verdict.APPROVE, "ok")
                     .toCompletableFuture().get().orElseThrow().view();
             assertEquals(RequestStatus.APPROVED, approved.status());
 

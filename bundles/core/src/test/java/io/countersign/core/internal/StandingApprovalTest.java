@@ -1,5 +1,7 @@
 package io.countersign.core.internal;
 
+import static io.countersign.core.internal.EngineFixture.person;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +21,7 @@ import io.countersign.api.ReviewRoute;
 import io.countersign.api.StandingApproval;
 import io.countersign.api.StandingApprovalSpec;
 import io.countersign.api.Vote;
+import io.countersign.api.testing.InMemoryDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +36,10 @@ class StandingApprovalTest {
     @TempDir
     Path dir;
 
-    private final TestDirectory directory = new TestDirectory().with("alice", "data-owners")
-            .with("bob", "data-owners").with("carol", "data-owners").with("sam", "security");
+    private final InMemoryDirectory directory = new InMemoryDirectory(person("alice", "data-owners"),
+            person("bob", "data-owners"),
+            person("carol", "data-owners"),
+            person("sam", "security"));
 
     /** Exports need one data owner; production deletes need a data owner and security. */
     private static Decision decide(io.countersign.api.ActionRequest request) {
@@ -68,7 +73,7 @@ class StandingApprovalTest {
 
     private static StandingApproval grant(EngineFixture fixture, String approver, StandingApprovalSpec spec)
             throws Exception {
-        return fixture.engine().grantStanding(new TestDirectory().with(approver, "data-owners").get(approver), spec)
+        return fixture.engine().grantStanding(person(approver, "data-owners"), spec)
                 .toCompletableFuture().get();
     }
 
@@ -147,18 +152,18 @@ class StandingApprovalTest {
             assertEquals(RequestStatus.APPROVED, submit(fixture, export("data.export", 5, "staging")).status());
 
             ExecutionException outsider = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                    () -> fixture.engine().revokeStanding(directory.get("sam"), standing.id()).toCompletableFuture()
+                    () -> fixture.engine().revokeStanding(directory.reviewer("sam").orElseThrow(), standing.id()).toCompletableFuture()
                             .get());
             assertEquals(RequestRejectedException.Reason.NOT_ELIGIBLE,
                     ((RequestRejectedException) outsider.getCause()).reason());
             assertEquals(RequestStatus.APPROVED, submit(fixture, export("data.export", 5, "staging")).status());
 
-            StandingApproval revoked = fixture.engine().revokeStanding(directory.get("carol"), standing.id())
+            StandingApproval revoked = fixture.engine().revokeStanding(directory.reviewer("carol").orElseThrow(), standing.id())
                     .toCompletableFuture().get().orElseThrow();
             assertEquals("carol", revoked.revokedBy());
             assertEquals(RequestStatus.PENDING, submit(fixture, export("data.export", 5, "staging")).status());
             assertEquals(1, ofType(fixture, "standing.revoked").size());
-            assertTrue(fixture.engine().revokeStanding(directory.get("bob"), "no-such-id").toCompletableFuture()
+            assertTrue(fixture.engine().revokeStanding(directory.reviewer("bob").orElseThrow(), "no-such-id").toCompletableFuture()
                     .get().isEmpty());
 
             fixture.restart();
@@ -218,15 +223,15 @@ class StandingApprovalTest {
     void onlyABoundedGrantByAnEligibleReviewerIsAccepted() throws Exception {
         try (EngineFixture fixture = fixture()) {
             assertRefused(fixture, "sam", exportsUnder1000("data.export", 5), RequestRejectedException.Reason.NOT_ELIGIBLE,
-                    directory.get("sam"));
+                    directory.reviewer("sam").orElseThrow());
             assertRefused(fixture, "alice", exportsUnder1000("data.export", 5),
-                    RequestRejectedException.Reason.NOT_ELIGIBLE, directory.get("alice"));
+                    RequestRejectedException.Reason.NOT_ELIGIBLE, directory.reviewer("alice").orElseThrow());
             StandingApprovalSpec tooLong = new StandingApprovalSpec("data-owners", "etl-agent", List.of("alice"),
                     "data.export", "staging", null, List.of(), Duration.ofHours(9), 5, "too long");
-            assertRefused(fixture, "bob", tooLong, RequestRejectedException.Reason.INVALID, directory.get("bob"));
+            assertRefused(fixture, "bob", tooLong, RequestRejectedException.Reason.INVALID, directory.reviewer("bob").orElseThrow());
             StandingApprovalSpec noUses = new StandingApprovalSpec("data-owners", "etl-agent", List.of("alice"),
                     "data.export", "staging", null, List.of(), Duration.ofMinutes(30), 0, "none");
-            assertRefused(fixture, "bob", noUses, RequestRejectedException.Reason.INVALID, directory.get("bob"));
+            assertRefused(fixture, "bob", noUses, RequestRejectedException.Reason.INVALID, directory.reviewer("bob").orElseThrow());
             assertTrue(ofType(fixture, "standing.granted").isEmpty());
         }
     }

@@ -10,12 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.ActionRequest;
 import io.countersign.api.ActionSubmission;
 import io.countersign.api.Agent;
-import io.countersign.api.Directory;
 import io.countersign.api.Reviewer;
 import io.countersign.api.Decision;
 import io.countersign.api.PolicyContext;
 import io.countersign.api.PolicyEngine;
 import io.countersign.api.RequestView;
+import io.countersign.api.testing.InMemoryDirectory;
 import io.countersign.core.internal.ApprovalEngine;
 import io.countersign.journal.internal.FileJournal;
 import io.countersign.policy.drools.internal.PolicyRuntime;
@@ -30,12 +30,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -91,7 +88,7 @@ class ReplayTest {
         };
         FileJournal file = FileJournal.open(journal, 1 << 20);
         ApprovalEngine engine = new ApprovalEngine(file, policy, KeyRing.open(dir.resolve("keys"), "replay.test/log"),
-                new TwoPeople(), ApprovalEngine.defaultConfig());
+                twoPeople(), ApprovalEngine.defaultConfig());
         Agent agent = new Agent("analytics-agent", List.of("alice", "carol"));
         Random random = new Random(20261122);
         String[] actions = {"data.export", "data.export", "data.export", "db.query", "db.write", "db.delete",
@@ -149,36 +146,9 @@ class ReplayTest {
     }
 
     /** The directory as the requests arrived: alice is a data owner, carol is in finance. */
-    private static final class TwoPeople implements Directory {
-        private static final Map<String, Reviewer> PEOPLE = Map.of(
-                "alice", new Reviewer("alice", Set.of("data-owners"), Map.of()),
-                "carol", new Reviewer("carol", Set.of("finance"), Map.of()));
-
-        @Override
-        public Optional<Agent> agentByKey(String apiKey) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Reviewer> reviewerByToken(String token) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Reviewer> reviewer(String id) {
-            return Optional.ofNullable(PEOPLE.get(id));
-        }
-
-        @Override
-        public Optional<Reviewer> reviewerByContact(String channel, String address) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<Reviewer> reviewersIn(Collection<String> groups) {
-            return PEOPLE.values().stream().filter(r -> r.groups().stream().anyMatch(groups::contains))
-                    .sorted(Comparator.comparing(Reviewer::id)).toList();
-        }
+    private static InMemoryDirectory twoPeople() {
+        return new InMemoryDirectory(new Reviewer("alice", Set.of("data-owners")),
+                new Reviewer("carol", Set.of("finance")));
     }
 
     /**
