@@ -102,7 +102,8 @@ public abstract class CountersignTestSupport {
                 editConfigurationFilePut("etc/io.countersign.policy.cfg", "rulesDir", rules.toString()),
                 systemProperty("countersign.it.port").value(port),
                 systemProperty("countersign.it.work").value(work.toString()),
-                systemProperty("countersign.verify.jar").value(System.getProperty("countersign.verify.jar"))));
+                systemProperty("countersign.verify.jar").value(System.getProperty("countersign.verify.jar")),
+                systemProperty("countersign.policy.jar").value(System.getProperty("countersign.policy.jar"))));
         // Karaf's own start script adds these on Java 9+; Pax Exam launches java itself.
         for (String vmOption : List.of("--add-reads=java.xml=java.logging",
                 "--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED",

@@ -2,6 +2,7 @@ package io.countersign.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -81,13 +82,26 @@ public class HotSwapIT extends CountersignTestSupport {
         return api.get("/v1/health", null).text("policyVersion");
     }
 
-    /** Proposes the rules directory as grace, has heidi and ivan approve it, and waits until it is active. */
-    private JsonNode approveChange(String description) throws Exception {
-        Api.Answer proposed = api.post("/v1/policy/changes", credentials.reviewerToken("grace"),
-                proposal(description));
-        assertEquals(proposed.raw(), 201, proposed.status());
-        String request = proposed.text("request");
-        String version = proposed.text("version");
+    /**
+     * Proposes the rules directory as grace with {@code countersign policy submit}, has heidi and ivan approve it,
+     * and waits until it is active.
+     */
+    private void approveChange(String description) throws Exception {
+        PolicyTool.Outcome submitted = PolicyTool.run("submit", rulesDir().toString(), "--server",
+                "http://127.0.0.1:" + System.getProperty("countersign.it.port"), "--token",
+                credentials.reviewerToken("grace"), "--description", description);
+        assertEquals(submitted.output(), 0, submitted.exitCode());
+        JsonNode proposed = null;
+        for (JsonNode change : api.get("/v1/policy/changes", credentials.reviewerToken("bob")).body().path("changes")) {
+            if (change.path("status").asText().equals("pending") && change.path("description").asText()
+                    .equals(description)) {
+                proposed = change;
+            }
+        }
+        assertNotNull(submitted.output(), proposed);
+        assertTrue(submitted.output(), submitted.output().contains(proposed.path("id").asText()));
+        String request = proposed.path("request").asText();
+        String version = proposed.path("version").asText();
         for (String admin : List.of("heidi", "ivan")) {
             Api.Answer vote = api.post("/v1/actions/" + request + "/reviews", credentials.reviewerToken(admin),
                     "{\"verdict\":\"approve\"}");
@@ -98,7 +112,6 @@ public class HotSwapIT extends CountersignTestSupport {
             Thread.sleep(100);
         }
         assertEquals("the approved rule set is active", version, activeVersion());
-        return proposed.body();
     }
 
     @Test
@@ -121,6 +134,11 @@ public class HotSwapIT extends CountersignTestSupport {
 
         // proposed with its old tests, the stricter rule set fails them and cannot be submitted
         long journalBefore = api.get("/v1/health", null).body().path("journalSize").asLong();
+        PolicyTool.Outcome refused = PolicyTool.run("submit", rulesDir().toString(), "--server",
+                "http://127.0.0.1:" + System.getProperty("countersign.it.port"), "--token",
+                credentials.reviewerToken("grace"));
+        assertEquals(refused.output(), 1, refused.exitCode());
+        assertTrue(refused.output(), refused.output().contains("FAIL tests/database.yaml"));
         Api.Answer failing = api.post("/v1/policy/changes", credentials.reviewerToken("grace"),
                 proposal("stricter staging reads"));
         assertEquals(failing.raw(), 400, failing.status());

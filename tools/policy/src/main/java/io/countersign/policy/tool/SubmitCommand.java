@@ -89,9 +89,10 @@ final class SubmitCommand {
                     + answer.path("detail").asText());
             return response.statusCode() == 422 ? 1 : 2;
         }
-        out.println("proposed change " + answer.path("id").asText() + " (" + answer.path("version").asText()
-                + "): review request " + answer.path("request").asText() + " is pending with "
-                + answer.path("approvals").asInt() + " of " + answer.path("reviewGroup").asText());
+        out.println("proposed change " + answer.path("id").asText() + ": rule set " + answer.path("version").asText()
+                + ", " + answer.path("testCases").asInt() + " test cases pass; review request "
+                + answer.path("request").asText() + " is pending with the policy admins, and the rule set goes live"
+                + " when they approve it");
         return 0;
     }
 
