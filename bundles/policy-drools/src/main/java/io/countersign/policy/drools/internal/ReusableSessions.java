@@ -1,6 +1,7 @@
 package io.countersign.policy.drools.internal;
 
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.kie.api.KieBase;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.rule.FactHandle;
@@ -16,18 +17,23 @@ final class ReusableSessions {
 
     private final KieBase kieBase;
     private final FiredRules firedRules;
-    private final ArrayBlockingQueue<KieSession> idle;
+    private final int capacity;
+    /** Lock-free: every decision takes and returns a session, on every request thread at once. */
+    private final ConcurrentLinkedQueue<KieSession> idle = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger idleCount = new AtomicInteger();
 
     ReusableSessions(KieBase kieBase, FiredRules firedRules, int capacity) {
         this.kieBase = kieBase;
         this.firedRules = firedRules;
-        this.idle = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
     }
 
     /** Inserts {@code fact}, fires every rule it matches, and removes it; exceptions from rules propagate. */
     void execute(Object fact) {
         KieSession session = idle.poll();
-        if (session == null) {
+        if (session != null) {
+            idleCount.decrementAndGet();
+        } else {
             session = kieBase.newKieSession();
             session.addEventListener(firedRules);
         }
@@ -38,7 +44,12 @@ final class ReusableSessions {
             session.delete(handle);
             reusable = session.getFactCount() == 0;
         } finally {
-            if (!reusable || !idle.offer(session)) {
+            if (reusable && idleCount.incrementAndGet() <= capacity) {
+                idle.offer(session);
+            } else {
+                if (reusable) {
+                    idleCount.decrementAndGet();
+                }
                 session.dispose();
             }
         }
