@@ -32,8 +32,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The data of each journal entry the approval flow writes, and the way back when the journal is replayed. */
-final class JournalCodec {
+/**
+ * The data of each journal entry the approval flow writes, and the way back when the journal is replayed. The
+ * readers of a request and its decision are public for offline tools (policy replay) that read the journal outside
+ * OSGi: one reader of the format, not two.
+ */
+public final class JournalCodec {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -132,7 +136,7 @@ final class JournalCodec {
     }
 
     /** The context journaled with a decision; {@link PolicyContext#none()} for entries written before it was. */
-    static PolicyContext context(JsonNode data) {
+    public static PolicyContext context(JsonNode data) {
         JsonNode json = data.path("context");
         if (!json.isObject()) {
             return PolicyContext.none();
@@ -330,7 +334,7 @@ final class JournalCodec {
                 detail == null ? null : detail.asText(), at(data));
     }
 
-    static ActionRequest request(JsonNode data) {
+    public static ActionRequest request(JsonNode data) {
         JsonNode action = data.path("action");
         List<String> onBehalfOf = strings(action.path("onBehalfOf"));
         Action parsed = new Action(action.path("action").asText(), action.path("resource").asText(),
@@ -342,12 +346,12 @@ final class JournalCodec {
                 key == null ? null : key.asText());
     }
 
-    static Agent agent(JsonNode data) {
+    public static Agent agent(JsonNode data) {
         JsonNode agent = data.path("agent");
         return new Agent(agent.path("id").asText(), strings(agent.path("actsFor")));
     }
 
-    static Decision decision(JsonNode data) {
+    public static Decision decision(JsonNode data) {
         ReviewRoute route = null;
         JsonNode routeJson = data.get("route");
         if (routeJson != null) {

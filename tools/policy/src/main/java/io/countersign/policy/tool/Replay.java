@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.countersign.api.Action;
 import io.countersign.api.ActionRequest;
 import io.countersign.api.Agent;
-import io.countersign.api.BreakGlassAllowance;
 import io.countersign.api.Decision;
 import io.countersign.api.Escalation;
-import io.countersign.api.GroupQuorum;
-import io.countersign.api.Outcome;
 import io.countersign.api.PolicyContext;
 import io.countersign.api.ReviewRoute;
+import io.countersign.core.internal.JournalCodec;
 import io.countersign.journal.internal.JournalFiles;
 import io.countersign.policy.drools.internal.CandidatePolicy;
 import io.countersign.policy.drools.internal.RuleTests;
@@ -98,7 +95,8 @@ final class Replay {
                     return;
                 }
                 counts[0]++;
-                Recorded recorded = new Recorded(request(request), agent(request), context(data), decision(data));
+                Recorded recorded = new Recorded(JournalCodec.request(request), JournalCodec.agent(request),
+                        JournalCodec.context(data), JournalCodec.decision(data));
                 versions.add(recorded.decision().policyVersion());
                 Decision again = candidate.decide(recorded.request(), recorded.agent(), recorded.context());
                 List<String> kinds = new ArrayList<>();
@@ -205,58 +203,6 @@ final class Replay {
 
     private static String channels(List<String> channels) {
         return channels.isEmpty() ? "any" : String.join(", ", channels);
-    }
-
-    // ---- the journal's entries, read back (docs/evidence-format.md §6) ----
-
-    static ActionRequest request(JsonNode data) {
-        JsonNode action = data.path("action");
-        Action body = new Action(action.path("action").asText(), action.path("resource").asText(),
-                action.path("parameters"), action.path("environment").asText(), action.path("requester").asText(),
-                strings(action.path("onBehalfOf")));
-        return new ActionRequest(data.path("request").asText(), body, data.path("justification").asText(),
-                data.path("digest").asText(), Instant.parse(data.path("receivedAt").asText()), null);
-    }
-
-    static Agent agent(JsonNode data) {
-        return new Agent(data.path("agent").path("id").asText(), strings(data.path("agent").path("actsFor")));
-    }
-
-    static PolicyContext context(JsonNode decided) {
-        JsonNode json = decided.path("context");
-        if (!json.isObject()) {
-            return PolicyContext.none();
-        }
-        Map<String, Set<String>> groups = new TreeMap<>();
-        json.path("humanGroups").fields().forEachRemaining(e -> groups.put(e.getKey(),
-                new TreeSet<>(strings(e.getValue()))));
-        return new PolicyContext(groups, json.path("sameActionToday").asLong(), json.path("sameActionLastHour")
-                .asLong(), json.path("breakGlass").asBoolean());
-    }
-
-    static Decision decision(JsonNode data) {
-        ReviewRoute route = null;
-        JsonNode json = data.get("route");
-        if (json != null) {
-            List<GroupQuorum> quorums = new ArrayList<>();
-            json.path("quorums").forEach(q -> quorums.add(new GroupQuorum(q.path("group").asText(),
-                    q.path("approvals").asInt())));
-            List<Escalation> ladder = new ArrayList<>();
-            json.path("escalations").forEach(s -> ladder.add(new Escalation(Duration.parse(s.path("after").asText()),
-                    s.path("group").asText())));
-            route = new ReviewRoute(quorums, Duration.parse(json.path("timeout").asText()),
-                    json.path("denialsToReject").asInt(1), ladder, strings(json.path("channels")));
-        }
-        JsonNode glass = data.get("breakGlassAllowed");
-        return new Decision(Outcome.valueOf(data.path("outcome").asText()), strings(data.path("reasons")),
-                strings(data.path("rules")), data.path("policyVersion").asText(), route,
-                glass == null ? null : new BreakGlassAllowance(Duration.parse(glass.path("grantTtl").asText())));
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> values = new ArrayList<>();
-        array.forEach(item -> values.add(item.asText()));
-        return values;
     }
 
     // ---- reports ----
