@@ -8,6 +8,7 @@ import io.countersign.api.ActivePolicy;
 import io.countersign.api.Agent;
 import io.countersign.api.Decision;
 import io.countersign.api.Journal;
+import io.countersign.api.JournalEntry;
 import io.countersign.api.PolicyContext;
 import io.countersign.api.PolicyEngine;
 import java.io.IOException;
@@ -77,6 +78,12 @@ public final class DroolsPolicyEngine implements PolicyEngine {
     private final Journal journal;
     private final Clock clock;
     private final AtomicReference<ActivePolicy> active = new AtomicReference<>();
+    /** The policy-change entries read at start, for the change component to take once instead of reading again. */
+    private final AtomicReference<History> history = new AtomicReference<>();
+
+    /** Every policy-change entry before {@code nextSeq}, in journal order. */
+    record History(List<JournalEntry> entries, long nextSeq) {
+    }
 
     @Activate
     public DroolsPolicyEngine(Config config, @Reference Journal journal) throws IOException {
@@ -147,6 +154,15 @@ public final class DroolsPolicyEngine implements PolicyEngine {
         return mode;
     }
 
+    /**
+     * The policy-change entries this engine read at start, handed over once: the change component then reads only
+     * the journal after them. Empty (from seq 0) when it read none (development mode) or they were taken already.
+     */
+    History takeHistory() {
+        History taken = history.getAndSet(null);
+        return taken != null ? taken : new History(List.of(), 0);
+    }
+
     Path rulesDir() {
         return runtime.rulesDir();
     }
@@ -183,12 +199,19 @@ public final class DroolsPolicyEngine implements PolicyEngine {
      */
     private void startGoverned() {
         JsonNode[] last = new JsonNode[1];
+        List<JournalEntry> policyEntries = new ArrayList<>();
+        long[] next = new long[1];
         try {
             journal.replay(0, entry -> {
-                if (entry.type().equals(PolicyEntries.ACTIVATED)) {
-                    last[0] = entry.data();
+                next[0] = entry.seq() + 1;
+                if (PolicyEntries.isPolicyChange(entry.type())) {
+                    policyEntries.add(entry);
+                    if (entry.type().equals(PolicyEntries.ACTIVATED)) {
+                        last[0] = entry.data();
+                    }
                 }
             });
+            history.set(new History(policyEntries, next[0]));
         } catch (RuntimeException e) {
             runtime.failClosed("the journal could not be read for the active rule set: " + e);
             return;

@@ -27,6 +27,11 @@ final class PolicyEntries {
     private PolicyEntries() {
     }
 
+    /** An entry about policy changes (not {@code policy.decided}, which belongs to a request). */
+    static boolean isPolicyChange(String type) {
+        return type.equals(PROPOSED) || type.equals(ACTIVATED) || type.equals(CLOSED);
+    }
+
     static boolean isRuleFile(String name) {
         return RULE_FILE.matcher(name).matches();
     }

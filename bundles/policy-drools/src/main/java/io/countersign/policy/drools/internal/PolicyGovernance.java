@@ -9,6 +9,7 @@ import io.countersign.api.Agent;
 import io.countersign.api.ApprovalService;
 import io.countersign.api.GroupQuorum;
 import io.countersign.api.Journal;
+import io.countersign.api.JournalEntry;
 import io.countersign.api.PolicyChange;
 import io.countersign.api.PolicyChanges;
 import io.countersign.api.RequestListener;
@@ -319,48 +320,52 @@ public final class PolicyGovernance implements PolicyChanges {
         LOG.info("policy change {} closed ({}): {}", change.id(), status.wireName(), why);
     }
 
-    /** Rebuilds the changes from the journal. */
+    /** Rebuilds the changes from the entries the engine read at start and the journal after them. */
     private void recover() {
-        journal.replay(0, entry -> {
-            JsonNode data = entry.data();
-            switch (entry.type()) {
-                case PolicyEntries.PROPOSED -> {
-                    Map<String, String> files = PolicyEntries.files(data.path("files"));
-                    PolicyChange change = new PolicyChange(data.path("change").asText(), data.path("author").asText(),
-                            data.path("description").asText(), data.path("version").asText(),
-                            data.path("baseVersion").asText(), new ArrayList<>(files.keySet()),
-                            data.path("testCases").asInt(), data.path("reviewRequest").asText(),
-                            Instant.parse(data.path("at").asText()), PolicyChange.Status.PENDING, List.of(), null, null);
-                    synchronized (this) {
-                        changes.put(change.id(), change);
-                        pendingFiles.put(change.id(), files);
-                    }
+        DroolsPolicyEngine.History read = engine.takeHistory();
+        read.entries().forEach(this::replay);
+        journal.replay(read.nextSeq(), this::replay);
+    }
+
+    private void replay(JournalEntry entry) {
+        JsonNode data = entry.data();
+        switch (entry.type()) {
+            case PolicyEntries.PROPOSED -> {
+                Map<String, String> files = PolicyEntries.files(data.path("files"));
+                PolicyChange change = new PolicyChange(data.path("change").asText(), data.path("author").asText(),
+                        data.path("description").asText(), data.path("version").asText(),
+                        data.path("baseVersion").asText(), new ArrayList<>(files.keySet()),
+                        data.path("testCases").asInt(), data.path("reviewRequest").asText(),
+                        Instant.parse(data.path("at").asText()), PolicyChange.Status.PENDING, List.of(), null, null);
+                synchronized (this) {
+                    changes.put(change.id(), change);
+                    pendingFiles.put(change.id(), files);
                 }
-                case PolicyEntries.ACTIVATED -> {
-                    String id = data.path("change").asText(null);
-                    if (id != null) {
-                        List<String> approvers = new ArrayList<>();
-                        data.path("approvers").forEach(a -> approvers.add(a.asText()));
-                        synchronized (this) {
-                            changes.computeIfPresent(id, (key, change) -> change.closed(PolicyChange.Status.ACTIVATED,
-                                    approvers, Instant.parse(data.path("at").asText()), null));
-                            pendingFiles.remove(id);
-                        }
-                    }
-                }
-                case PolicyEntries.CLOSED -> {
-                    String id = data.path("change").asText();
+            }
+            case PolicyEntries.ACTIVATED -> {
+                String id = data.path("change").asText(null);
+                if (id != null) {
+                    List<String> approvers = new ArrayList<>();
+                    data.path("approvers").forEach(a -> approvers.add(a.asText()));
                     synchronized (this) {
-                        changes.computeIfPresent(id, (key, change) -> change.closed(PolicyChange.Status.valueOf(
-                                        data.path("status").asText().toUpperCase(java.util.Locale.ROOT)), List.of(),
-                                Instant.parse(data.path("at").asText()), data.path("detail").asText()));
+                        changes.computeIfPresent(id, (key, change) -> change.closed(PolicyChange.Status.ACTIVATED,
+                                approvers, Instant.parse(data.path("at").asText()), null));
                         pendingFiles.remove(id);
                     }
                 }
-                default -> {
+            }
+            case PolicyEntries.CLOSED -> {
+                String id = data.path("change").asText();
+                synchronized (this) {
+                    changes.computeIfPresent(id, (key, change) -> change.closed(PolicyChange.Status.valueOf(
+                                    data.path("status").asText().toUpperCase(java.util.Locale.ROOT)), List.of(),
+                            Instant.parse(data.path("at").asText()), data.path("detail").asText()));
+                    pendingFiles.remove(id);
                 }
             }
-        });
+            default -> {
+            }
+        }
     }
 
     private static RequestRejectedException rejected(RequestRejectedException.Reason reason, String message) {
