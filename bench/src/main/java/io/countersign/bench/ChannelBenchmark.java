@@ -241,7 +241,8 @@ public final class ChannelBenchmark {
         watcher.start();
         Thread sampler = new Thread(() -> {
             while (watching) {
-                double[] sample = {System.nanoTime(), machineCpuSeconds(), serverCpuSeconds(), benchCpuSeconds()};
+                double[] sample = {System.nanoTime(), CpuTime.machineSeconds(), serverCpuSeconds(),
+                    CpuTime.thisProcessSeconds()};
                 synchronized (cpuSamples) {
                     cpuSamples.add(sample);
                 }
@@ -345,15 +346,15 @@ public final class ChannelBenchmark {
             }
             if (!sampled && due >= phase.measureFromNanos) {
                 phase.serverCpuAtStart = serverCpuSeconds();
-                phase.benchCpuAtStart = benchCpuSeconds();
-                phase.machineCpuAtStart = machineCpuSeconds();
+                phase.benchCpuAtStart = CpuTime.thisProcessSeconds();
+                phase.machineCpuAtStart = CpuTime.machineSeconds();
                 sampled = true;
             }
             submit(phase, due);
         }
         phase.serverCpuAtEnd = serverCpuSeconds();
-        phase.benchCpuAtEnd = benchCpuSeconds();
-        phase.machineCpuAtEnd = machineCpuSeconds();
+        phase.benchCpuAtEnd = CpuTime.thisProcessSeconds();
+        phase.machineCpuAtEnd = CpuTime.machineSeconds();
         long deadline = System.nanoTime() + DRAIN_NANOS;
         while (System.nanoTime() < deadline) {
             if (phase.outstandingSubmits.get() == 0 && phase.snapshot().stream().allMatch(this::complete)) {
@@ -377,25 +378,7 @@ public final class ChannelBenchmark {
         return nanos / 1e9;
     }
 
-    /** Busy CPU time of the whole machine (user, nice, system, irq, softirq, steal), from /proc/stat. */
-    private static double machineCpuSeconds() {
-        try {
-            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long busy = 0;
-            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
-                busy += Long.parseLong(fields[i]);
-            }
-            return busy / 100.0;
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
 
-    private static double benchCpuSeconds() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : 0;
-    }
 
     private boolean complete(Track track) {
         synchronized (track) {

@@ -607,13 +607,14 @@ public final class PolicyBenchmark {
     private record Meter(long wallStart, double machineStart, double benchStart, long gcCountStart,
                          long gcMillisStart) {
         static Meter start() {
-            return new Meter(System.nanoTime(), machineCpuSeconds(), benchCpuSeconds(), gcCount(), gcMillis());
+            return new Meter(System.nanoTime(), CpuTime.machineSeconds(), CpuTime.thisProcessSeconds(), gcCount(),
+                    gcMillis());
         }
 
         ObjectNode stop() {
             double wall = (System.nanoTime() - wallStart) / 1e9;
-            double machine = machineCpuSeconds() - machineStart;
-            double bench = benchCpuSeconds() - benchStart;
+            double machine = CpuTime.machineSeconds() - machineStart;
+            double bench = CpuTime.thisProcessSeconds() - benchStart;
             ObjectNode json = JsonNodeFactory.instance.objectNode();
             json.put("seconds", Math.round(wall * 10) / 10.0);
             json.put("benchmarkCoresUsed", Math.round(bench / wall * 100) / 100.0);
@@ -634,24 +635,7 @@ public final class PolicyBenchmark {
                     .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
         }
 
-        /** Busy CPU time of the whole machine (user, nice, system, irq, softirq, steal), from /proc/stat. */
-        private static double machineCpuSeconds() {
-            try {
-                String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-                long busy = 0;
-                for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
-                    busy += Long.parseLong(fields[i]);
-                }
-                return busy / 100.0;
-            } catch (IOException | RuntimeException e) {
-                return 0;
-            }
-        }
 
-        private static double benchCpuSeconds() {
-            return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean
-                    sun ? sun.getProcessCpuTime() / 1e9 : 0;
-        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
