@@ -83,4 +83,26 @@ public final class Exchanges {
         headers.forEach(response.getHeaders()::put);
         response.write(true, ByteBuffer.wrap(bytes), callback);
     }
+
+    /**
+     * Whether a Content-Type header names {@code mediaType} (case-insensitively) in UTF-8: a charset parameter, if
+     * any, must be UTF-8, because bodies are decoded as UTF-8 only.
+     */
+    public static boolean isUtf8(String contentType, String mediaType) {
+        if (contentType == null) {
+            return false;
+        }
+        String[] parts = contentType.split(";");
+        if (!parts[0].trim().equalsIgnoreCase(mediaType)) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].trim().toLowerCase(java.util.Locale.ROOT);
+            if (parameter.startsWith("charset=") && !parameter.equals("charset=utf-8")
+                    && !parameter.equals("charset=\"utf-8\"")) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

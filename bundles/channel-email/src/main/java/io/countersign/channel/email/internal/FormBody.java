@@ -46,20 +46,6 @@ final class FormBody {
     }
 
     static boolean isForm(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        String[] parts = contentType.split(";");
-        if (!parts[0].trim().equalsIgnoreCase("application/x-www-form-urlencoded")) {
-            return false;
-        }
-        for (int i = 1; i < parts.length; i++) {
-            String parameter = parts[i].trim().toLowerCase(java.util.Locale.ROOT);
-            if (parameter.startsWith("charset=") && !parameter.equals("charset=utf-8")
-                    && !parameter.equals("charset=\"utf-8\"")) {
-                return false;
-            }
-        }
-        return true;
+        return io.countersign.http.Exchanges.isUtf8(contentType, "application/x-www-form-urlencoded");
     }
 }

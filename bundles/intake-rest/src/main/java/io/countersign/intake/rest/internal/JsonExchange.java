@@ -32,7 +32,7 @@ final class JsonExchange {
 
     static void read(Request request, Response response, Callback callback, int maxBodyBytes, BodyHandler handler) {
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (!isJson(contentType)) {
+        if (!Exchanges.isUtf8(contentType, "application/json")) {
             Exchanges.problem(response, callback, new Problem(415, "unsupported-media-type",
                     "Unsupported media type", "send the body as application/json (UTF-8), not "
                     + (contentType == null ? "no Content-Type" : contentType)));
@@ -72,24 +72,6 @@ final class JsonExchange {
     private static Problem tooLarge(int maxBodyBytes) {
         return new Problem(413, "body-too-large", "Request body too large",
                 "the body is larger than the limit of " + maxBodyBytes + " bytes");
-    }
-
-    private static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        String[] parts = contentType.split(";");
-        if (!parts[0].trim().equalsIgnoreCase("application/json")) {
-            return false;
-        }
-        for (int i = 1; i < parts.length; i++) {
-            String parameter = parts[i].trim().toLowerCase(java.util.Locale.ROOT);
-            if (parameter.startsWith("charset=") && !parameter.equals("charset=utf-8")
-                    && !parameter.equals("charset=\"utf-8\"")) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static void answerFailure(Response response, Callback callback, Throwable failure) {
