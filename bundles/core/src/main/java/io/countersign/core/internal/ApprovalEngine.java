@@ -388,10 +388,7 @@ public final class ApprovalEngine implements ApprovalService {
             view = state.view();
             live.put(request.id(), state);
         }
-        return written.thenApply(entry -> {
-            publish(view);
-            return view;
-        });
+        return publishWhenWritten(written, view);
     }
 
     /**
@@ -433,8 +430,12 @@ public final class ApprovalEngine implements ApprovalService {
             view = state.view();
             live.put(request.id(), state);
         }
-        CompletableFuture<?> all = review == null ? written : CompletableFuture.allOf(written, review);
-        return all.thenApply(done -> {
+        return publishWhenWritten(review == null ? written : CompletableFuture.allOf(written, review), view);
+    }
+
+    /** Publishes the view of a new request once what records it is durable, and completes with it. */
+    private CompletableFuture<RequestView> publishWhenWritten(CompletableFuture<?> written, RequestView view) {
+        return written.thenApply(done -> {
             publish(view);
             return view;
         });
@@ -492,10 +493,7 @@ public final class ApprovalEngine implements ApprovalService {
             view = state.view();
             live.put(request.id(), state);
         }
-        return written.thenApply(entry -> {
-            publish(view);
-            return view;
-        });
+        return publishWhenWritten(written, view);
     }
 
     /** Whether Countersign raised this request itself: such requests never get a grant. */
