@@ -48,24 +48,6 @@ public record ReviewRoute(List<GroupQuorum> quorums, Duration timeout, int denia
         this(quorums, timeout, denialsToReject, List.of(), List.of());
     }
 
-    /** Whether members of {@code group} are asked before any escalation. */
-    public boolean isEligibleGroup(String group) {
-        return quorums.stream().anyMatch(q -> q.group().equals(group));
-    }
-
-    /** Whether members of {@code group} may review once the first {@code escalationLevel} steps have happened. */
-    public boolean isEligibleGroup(String group, int escalationLevel) {
-        if (isEligibleGroup(group)) {
-            return true;
-        }
-        for (int i = 0; i < Math.min(escalationLevel, escalations.size()); i++) {
-            if (escalations.get(i).group().equals(group)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The groups asked once the first {@code escalationLevel} steps have happened: the route's, then the steps'. */
     public List<String> groupsAt(int escalationLevel) {
         LinkedHashSet<String> groups = new LinkedHashSet<>();

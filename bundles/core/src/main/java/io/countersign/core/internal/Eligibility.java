@@ -6,6 +6,7 @@ import io.countersign.api.RequestView;
 import io.countersign.api.ReviewEvidence;
 import io.countersign.api.Reviewer;
 import io.countersign.api.Vote;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -57,10 +58,10 @@ final class Eligibility {
             return refuse(RefusalReason.SELF_APPROVAL,
                     "the reviewer is a human the agent " + state.agent().id() + " acts for");
         }
-        if (reviewer.groups().stream().noneMatch(g -> state.decision().route().isEligibleGroup(g,
-                state.escalationLevel()))) {
+        List<String> eligible = state.eligibleGroups();
+        if (reviewer.groups().stream().noneMatch(eligible::contains)) {
             return refuse(RefusalReason.NOT_ELIGIBLE, "the reviewer is in none of the groups "
-                    + state.eligibleGroups());
+                    + eligible);
         }
         if (state.votes().stream().anyMatch(v -> v.reviewer().equals(id))) {
             return refuse(RefusalReason.ALREADY_VOTED, "the reviewer has already voted on this request");
