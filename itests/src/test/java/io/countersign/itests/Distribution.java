@@ -15,6 +15,7 @@ final class Distribution implements AutoCloseable {
     private final Path home;
     private final Path data;
     private final int port;
+    private final java.util.Map<String, String> environment = new java.util.HashMap<>();
     private Process process;
 
     private Distribution(Path home, Path data, int port) {
@@ -31,11 +32,28 @@ final class Distribution implements AutoCloseable {
         if (tar.waitFor() != 0) {
             throw new IOException("could not unpack " + tarball);
         }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+        return new Distribution(into, into.resolve("countersign-data"), freePort());
+    }
+
+    /** Another installation of the same unpacked distribution: its own data directory and ports. */
+    Distribution anotherInstallation(Path otherData) throws IOException {
+        return new Distribution(home, otherData, freePort());
+    }
+
+    /** An environment variable for the next starts (e.g. COUNTERSIGN_FEATURES); null removes it. */
+    Distribution withEnvironment(String name, String value) {
+        if (value == null) {
+            environment.remove(name);
+        } else {
+            environment.put(name, value);
         }
-        return new Distribution(into, into.resolve("countersign-data"), port);
+        return this;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     void start() throws IOException, InterruptedException {
@@ -43,6 +61,8 @@ final class Distribution implements AutoCloseable {
         builder.environment().put("COUNTERSIGN_HTTP_PORT", Integer.toString(port));
         builder.environment().put("COUNTERSIGN_DATA_DIR", data.toString());
         builder.environment().put("COUNTERSIGN_RULES_DIR", System.getProperty("countersign.rules"));
+        builder.environment().put("COUNTERSIGN_CONSOLE_PORT", Integer.toString(freePort()));
+        builder.environment().putAll(environment);
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
         builder.directory(home.toFile());
@@ -75,12 +95,50 @@ final class Distribution implements AutoCloseable {
         return new Api(port);
     }
 
+    record Console(int exitCode, String output) {
+    }
+
+    /**
+     * One command in the installation's remote console, through Karaf's own bin/client as ./countersign console runs
+     * it: KARAF_ETC is the console directory the installation wrote into its data directory. The client's standard
+     * input stays open until the command is done (it closes the command's channel when its input ends).
+     */
+    Console console(String command) throws IOException, InterruptedException {
+        // The account's realm registers a moment after HTTP answers: until then a login is refused.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Console answer = consoleOnce(command);
+        // And a restart with another console port moves the remote shell there only once its configuration is read.
+        while (answer.exitCode() != 0 && (answer.output().contains("No more authentication methods")
+                || answer.output().contains("Failed to get the session")) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            answer = consoleOnce(command);
+        }
+        return answer;
+    }
+
+    private Console consoleOnce(String command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/client").toString(), "-r", "10", "-d", "1",
+                command);
+        builder.environment().put("COUNTERSIGN_DATA_DIR", data.toString());
+        builder.environment().put("KARAF_ETC", data.resolve("console").toString());
+        builder.redirectErrorStream(true);
+        Process client = builder.start();
+        String output = new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!client.waitFor(120, TimeUnit.SECONDS)) {
+            client.destroyForcibly();
+            throw new IOException("bin/client did not finish " + command + ": " + output);
+        }
+        client.getOutputStream().close();
+        // the console colours what grep matched
+        return new Console(client.exitValue(), output.replaceAll("\u001B\\[[;\\d]*m", ""));
+    }
+
     Path data() {
         return data;
     }
 
     File log() {
-        return home.resolve("data/log/karaf.log").toFile();
+        return data.resolve("karaf/log/karaf.log").toFile();
     }
 
     @Override
