@@ -57,27 +57,57 @@ start_peer() {
         "$FABRIC_BIN/peer" node start
 }
 
+# Joins an orderer to the channel through its admin endpoint (the channel participation API). The admin endpoint
+# starts listening after the operations endpoint answers /healthz, later still on a loaded machine, so the join is
+# retried; an orderer that already has the channel counts as joined, which makes up idempotent.
 join_orderer() {
     local i="$1"
-    if "$FABRIC_BIN/osnadmin" channel list --channelID "$CHANNEL" -o "127.0.0.1:$(orderer_admin_port "$i")" \
-        2>/dev/null | grep -q '"name": *"'"$CHANNEL"'"'; then
-        return
-    fi
-    "$FABRIC_BIN/osnadmin" channel join --channelID "$CHANNEL" --config-block "$NET/$CHANNEL.block" \
-        -o "127.0.0.1:$(orderer_admin_port "$i")" > "$NET/logs/join-orderer$i.log" 2>&1 \
+    retry_for_node "${FABRIC_JOIN_TIMEOUT:-60}" "orderer$i" "$NET/logs/join-orderer$i.log" orderer_join_attempt "$i" \
         || die "orderer$i could not join $CHANNEL; see $NET/logs/join-orderer$i.log"
 }
 
+# osnadmin exits 0 whatever the HTTP status, so the status line decides: 201 joined, 405 "already exists" joined before.
+orderer_join_attempt() {
+    local out
+    out="$("$FABRIC_BIN/osnadmin" channel join --channelID "$CHANNEL" --config-block "$NET/$CHANNEL.block" \
+        -o "127.0.0.1:$(orderer_admin_port "$1")" 2>&1)" || { printf '%s\n' "$out"; return 1; }
+    printf '%s\n' "$out"
+    case "$out" in
+        "Status: 201"*) return 0 ;;
+        "Status: 405"*"already exists"*) printf 'orderer%s already had channel %s\n' "$1" "$CHANNEL"; return 0 ;;
+    esac
+    return 1
+}
+
+# The orderer's view of the channel: osnadmin's answer (Status: 200 and the channel's JSON when it has joined).
+orderer_channel_info() {
+    "$FABRIC_BIN/osnadmin" channel list --channelID "$CHANNEL" -o "127.0.0.1:$(orderer_admin_port "$1")" 2>&1
+}
+
+# Joins a peer to the channel from the genesis block, retried like an orderer's join; a peer that already has the
+# channel counts as joined.
 join_peer() {
     local org="$1"
     (
         admin_env "$org"
-        if "$FABRIC_BIN/peer" channel getinfo -c "$CHANNEL" > /dev/null 2>&1; then
-            exit 0
-        fi
-        retry 30 "$FABRIC_BIN/peer" channel join -b "$NET/$CHANNEL.block" > /dev/null \
-            || die "peer0.$org could not join $CHANNEL"
+        retry_for_node "${FABRIC_JOIN_TIMEOUT:-60}" "peer0.$org" "$NET/logs/join-peer0.$org.log" peer_join_attempt \
+            || die "peer0.$org could not join $CHANNEL; see $NET/logs/join-peer0.$org.log"
     )
+}
+
+# In admin_env.
+peer_join_attempt() {
+    local out
+    if "$FABRIC_BIN/peer" channel getinfo -c "$CHANNEL" > /dev/null 2>&1; then
+        printf 'already joined to %s\n' "$CHANNEL"
+        return 0
+    fi
+    if out="$("$FABRIC_BIN/peer" channel join -b "$NET/$CHANNEL.block" 2>&1)"; then
+        printf 'joined %s\n' "$CHANNEL"
+        return 0
+    fi
+    printf '%s\n' "$out"
+    [[ "$out" == *"already exists"* ]]
 }
 
 # A chaincode-as-a-service package holds only where to reach the server: one package, so one package id, for every
@@ -138,11 +168,28 @@ approve_chaincode() {
     mapfile -t policy < <(policy_args)
     (
         admin_env "$org"
-        retry 60 "$FABRIC_BIN/peer" lifecycle chaincode approveformyorg -o "127.0.0.1:$(orderer_port 0)" --tls \
-            --cafile "$(orderer_ca)" --channelID "$CHANNEL" --name "$CHAINCODE" --version 1.0 --sequence 1 \
-            --package-id "$PACKAGE_ID" "${policy[@]}" > /dev/null \
+        if approved_by "$(msp_id "$org")"; then
+            exit 0
+        fi
+        # a retry after an approval that went through but was not confirmed in time is refused: check again
+        retry 60 approve_attempt "${policy[@]}" > /dev/null \
             || die "approving the chaincode for $(msp_id "$org") failed"
     )
+}
+
+# In admin_env.
+approve_attempt() {
+    "$FABRIC_BIN/peer" lifecycle chaincode approveformyorg -o "127.0.0.1:$(orderer_port 0)" --tls \
+        --cafile "$(orderer_ca)" --channelID "$CHANNEL" --name "$CHAINCODE" --version 1.0 --sequence 1 \
+        --package-id "$PACKAGE_ID" "$@" || approved_by "$CORE_PEER_LOCALMSPID"
+}
+
+# In admin_env: whether MSP has approved the definition this script commits (sequence 1).
+approved_by() {
+    local policy=()
+    mapfile -t policy < <(policy_args)
+    "$FABRIC_BIN/peer" lifecycle chaincode checkcommitreadiness --channelID "$CHANNEL" --name "$CHAINCODE" \
+        --version 1.0 --sequence 1 "${policy[@]}" --output json 2>/dev/null | grep -q "\"$1\": *true"
 }
 
 commit_chaincode() {
@@ -153,10 +200,16 @@ commit_chaincode() {
     done
     (
         admin_env operator
-        retry 60 "$FABRIC_BIN/peer" lifecycle chaincode commit -o "127.0.0.1:$(orderer_port 0)" --tls \
-            --cafile "$(orderer_ca)" --channelID "$CHANNEL" --name "$CHAINCODE" --version 1.0 --sequence 1 \
-            "${policy[@]}" "${peers[@]}" > /dev/null || die "committing the chaincode definition failed"
+        retry 60 commit_attempt "${policy[@]}" "${peers[@]}" > /dev/null \
+            || die "committing the chaincode definition failed"
     )
+}
+
+# In admin_env; a commit that went through but was not confirmed in time counts when retried.
+commit_attempt() {
+    "$FABRIC_BIN/peer" lifecycle chaincode commit -o "127.0.0.1:$(orderer_port 0)" --tls \
+        --cafile "$(orderer_ca)" --channelID "$CHANNEL" --name "$CHAINCODE" --version 1.0 --sequence 1 "$@" \
+        || "$FABRIC_BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" > /dev/null 2>&1
 }
 
 chaincode_committed() {
@@ -179,17 +232,20 @@ wait_chaincode_ready() {
     done
 }
 
+# Stops a node: TERM, then KILL after 10 s. A pid file that names another program (the pid was reused) is only removed.
 stop_node() {
     local name="$1" file="$NET/pids/$1.pid" pid
     [ -f "$file" ] || return 0
     pid="$(cat "$file")"
-    if kill -0 "$pid" 2>/dev/null; then
+    if pid_alive "$name"; then
         kill -TERM "$pid" 2>/dev/null || true
         for _ in $(seq 1 100); do
-            kill -0 "$pid" 2>/dev/null || break
+            pid_alive "$name" || break # a zombie, left to a parent that does not reap, counts as gone
             sleep 0.1
         done
-        kill -KILL "$pid" 2>/dev/null || true
+        if pid_alive "$name"; then
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
     fi
     rm -f "$file"
 }
