@@ -95,7 +95,8 @@ public class BadInputIT extends CountersignTestSupport {
     public void bodiesOverTheLimitAreRefusedWith413() throws Exception {
         long before = journalSize();
         String big = VALID.replace("{}", "{\"blob\":\"" + "x".repeat((1 << 20) + 10) + "\"}");
-        expectProblem(submit("application/json", big), 413, "body-too-large");
+        expectProblem(api.postLargeBody("/v1/actions", credentials.agentKey("analytics-agent"),
+                big.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 413, "body-too-large");
         assertEquals(before, journalSize());
     }
 

@@ -52,7 +52,9 @@ public class HotSwapIT extends CountersignTestSupport {
         Bundle rest = bundle("io.countersign.countersign-intake-rest");
         rest.stop();
         try {
-            assertEquals(404, api.get("/v1/health", null).status());
+            Api.Answer health = api.get("/v1/health", null);
+            assertEquals(health.raw(), 503, health.status());
+            assertEquals("starting", health.text("reason"));
         } finally {
             rest.start();
         }

@@ -1,5 +1,7 @@
 package io.countersign.api;
 
+import java.time.Duration;
+
 /** A submission Countersign will not accept; nothing was recorded. */
 public final class RequestRejectedException extends RuntimeException {
 
@@ -24,13 +26,25 @@ public final class RequestRejectedException extends RuntimeException {
     }
 
     private final Reason reason;
+    private final Duration retryAfter;
 
     public RequestRejectedException(Reason reason, String message) {
+        this(reason, message, null);
+    }
+
+    /** @param retryAfter for {@link Reason#UNAVAILABLE}: when a retry makes sense, or {@code null} if unknown */
+    public RequestRejectedException(Reason reason, String message, Duration retryAfter) {
         super(message);
         this.reason = reason;
+        this.retryAfter = retryAfter;
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** When a retry makes sense, if the refusing component knows; {@code null} otherwise. */
+    public Duration retryAfter() {
+        return retryAfter;
     }
 }

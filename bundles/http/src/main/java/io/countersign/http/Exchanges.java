@@ -3,6 +3,7 @@ package io.countersign.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +55,23 @@ public final class Exchanges {
 
     public static void problem(Response response, Callback callback, Problem problem, Map<String, String> headers) {
         write(response, callback, problem.status(), Problem.MEDIA_TYPE, problem.toJson(), headers);
+    }
+
+    /**
+     * A problem with extension members (RFC 9457 §3.2), such as the state of each health check; the members of
+     * {@code extensions} never replace the problem's own.
+     */
+    public static void problem(Response response, Callback callback, Problem problem, ObjectNode extensions,
+                               Map<String, String> headers) {
+        ObjectNode body = problem.toJson();
+        if (extensions != null) {
+            extensions.properties().forEach(member -> {
+                if (!body.has(member.getKey())) {
+                    body.set(member.getKey(), member.getValue());
+                }
+            });
+        }
+        write(response, callback, problem.status(), Problem.MEDIA_TYPE, body, headers);
     }
 
     /**

@@ -3,8 +3,10 @@ package io.countersign.http.internal;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.http.Exchanges;
+import io.countersign.http.HealthSource;
 import io.countersign.http.Problem;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -12,15 +14,20 @@ import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sends each request to the route that owns its path, and answers every miss or failure as problem+json. */
+/**
+ * Sends each request to the route that owns its path, and answers every miss or failure as problem+json. The health
+ * endpoints are the server's own ({@link HealthEndpoints}): they answer before any route is registered.
+ */
 final class Dispatcher extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
     private final RouteTable routes;
+    private final HealthEndpoints health;
 
-    Dispatcher(RouteTable routes) {
+    Dispatcher(RouteTable routes, Supplier<HealthSource> health) {
         this.routes = routes;
+        this.health = new HealthEndpoints(health);
     }
 
     @Override
@@ -30,6 +37,10 @@ final class Dispatcher extends Handler.Abstract {
             ObjectNode body = JsonNodeFactory.instance.objectNode().put("status", "up");
             routes.prefixes().forEach(body.putArray("routes")::add);
             Exchanges.json(response, callback, 200, body);
+            return true;
+        }
+        if (HealthEndpoints.serves(path)) {
+            health.handle(path, request, response, callback);
             return true;
         }
         Optional<RouteTable.Entry> entry = routes.match(path);

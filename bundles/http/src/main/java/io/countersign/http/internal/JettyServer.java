@@ -1,5 +1,6 @@
 package io.countersign.http.internal;
 
+import io.countersign.http.HealthSource;
 import io.countersign.http.HttpRoute;
 import java.util.Map;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -14,6 +15,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -46,6 +48,11 @@ public final class JettyServer {
     private final RouteTable routes = new RouteTable();
     private Server server;
 
+    /** What the health endpoints report; until one is registered they answer 503 {@code starting}. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile HealthSource health;
+
     @Activate
     void activate(Config config) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()));
@@ -59,7 +66,7 @@ public final class JettyServer {
         connector.setPort(config.port());
         connector.setIdleTimeout(config.idleTimeoutMillis());
         server.addConnector(connector);
-        server.setHandler(new Dispatcher(routes));
+        server.setHandler(new Dispatcher(routes, () -> health));
         server.setStopTimeout(5_000);
         server.start();
         LOG.info("Countersign HTTP listening on http://{}:{}", config.host(), connector.getLocalPort());

@@ -55,15 +55,23 @@ final class ActiveSegment implements Closeable {
         return end == 0;
     }
 
-    /** Grows an empty segment for a record larger than any preallocated one; rare, so done inline. */
+    /**
+     * Grows an empty segment for a record larger than any preallocated one; rare, so done inline. A failed write
+     * leaves the capacity as it was (the zeros written are harmless), so it can be called again; a failed fsync is
+     * final ({@link FsyncFailedException}).
+     */
     void extendTo(long bytes) throws IOException {
         if (bytes > capacity) {
             SegmentFiles.writeZeros(channel, capacity, bytes);
-            channel.force(false);
+            force();
             capacity = bytes;
         }
     }
 
+    /**
+     * Writes {@code records} at {@link #end()} and moves the end past them. If the write fails, the end stays where it
+     * was, so writing the same records again puts them at the same place, over whatever part of them was written.
+     */
     void write(ByteBuffer records) throws IOException {
         long position = end;
         while (records.hasRemaining()) {
@@ -72,8 +80,13 @@ final class ActiveSegment implements Closeable {
         end = position;
     }
 
+    /** Makes everything written durable; a failure is final ({@link FsyncFailedException}). */
     void force() throws IOException {
-        channel.force(false);
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw new FsyncFailedException("segment " + path, e);
+        }
     }
 
     @Override

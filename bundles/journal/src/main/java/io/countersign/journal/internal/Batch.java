@@ -2,6 +2,7 @@ package io.countersign.journal.internal;
 
 import io.countersign.api.JournalEntry;
 import io.countersign.api.RequestRejectedException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /** Futures of one write, in journal order, with what each completes with: an entry or a failure. */
@@ -22,10 +23,11 @@ final class Batch {
         this.outcomes = outcomes;
     }
 
-    static Batch failed(Pending[] pendings, int from, int to, String message) {
+    static Batch failed(Pending[] pendings, int from, int to, String message, Duration retryAfter) {
         Object[] outcomes = new Object[to - from];
         for (int i = 0; i < outcomes.length; i++) {
-            outcomes[i] = new RequestRejectedException(RequestRejectedException.Reason.UNAVAILABLE, message);
+            outcomes[i] = new RequestRejectedException(RequestRejectedException.Reason.UNAVAILABLE, message,
+                    retryAfter);
         }
         return new Batch(pendings, from, to, outcomes);
     }

@@ -25,7 +25,8 @@ final class DirectoryLock implements Closeable {
         try {
             FileLock lock = channel.tryLock();
             if (lock == null) {
-                throw new IOException("journal directory " + directory + " is in use by another process");
+                throw new IOException("journal directory " + directory + " is locked by another process (its "
+                        + SegmentFiles.LOCK + "): is another Countersign running on the same data directory?");
             }
             return new DirectoryLock(channel, lock);
         } catch (OverlappingFileLockException e) {

@@ -1,14 +1,19 @@
 package io.countersign.journal.internal;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.Journal;
 import io.countersign.api.JournalEntry;
 import io.countersign.api.MerkleLog;
+import io.countersign.api.health.Readiness;
+import io.countersign.api.health.ReadinessCheck;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -16,17 +21,36 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 
-/** The {@link Journal} and {@link MerkleLog} services over a {@link JournalStore} in the configured directory. */
-@Component(service = {Journal.class, MerkleLog.class}, configurationPid = "io.countersign.journal",
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
+/**
+ * The {@link Journal} and {@link MerkleLog} services over a {@link JournalStore} in the configured directory, and its
+ * {@link ReadinessCheck}: not ready while a failed write is retried ({@code journal-unavailable}) and after a failed
+ * fsync ({@code journal-failed}). If the journal cannot be opened at start (too little space, unreadable, locked by
+ * another process, damaged) the process ends with one line saying why ({@link StartupFailure}).
+ */
+@Component(service = {Journal.class, MerkleLog.class, ReadinessCheck.class},
+        configurationPid = "io.countersign.journal", configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = Config.class)
-public final class FileJournal implements Journal, MerkleLog, AutoCloseable {
+public final class FileJournal implements Journal, MerkleLog, ReadinessCheck, AutoCloseable {
+
+    static final String COMPONENT = "journal";
+
+    /** Whether a journal was opened in this bundle's life: only a failure before that is a failed start. */
+    private static final AtomicBoolean OPENED = new AtomicBoolean();
 
     private volatile JournalStore store;
 
     @Activate
     void activate(Config config) throws IOException {
-        store = JournalStore.open(options(config));
+        JournalOptions options = options(config);
+        try {
+            store = JournalStore.open(options);
+            OPENED.set(true);
+        } catch (IOException | RuntimeException e) {
+            if (config.exitOnOpenFailure() && !OPENED.get()) {
+                StartupFailure.exit(StartupFailure.describe(options.directory().toAbsolutePath(), e), e);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -36,9 +60,7 @@ public final class FileJournal implements Journal, MerkleLog, AutoCloseable {
      */
     public static FileJournal open(Path directory, long segmentBytes) throws IOException {
         FileJournal journal = new FileJournal();
-        JournalOptions defaults = JournalOptions.defaults(directory);
-        journal.store = JournalStore.open(new JournalOptions(directory, defaults.maxBatch(), segmentBytes,
-                defaults.queueCapacity(), ChannelOpener.DEFAULT, Clock.systemUTC()));
+        journal.store = JournalStore.open(JournalOptions.defaults(directory).withSegmentBytes(segmentBytes));
         return journal;
     }
 
@@ -53,8 +75,49 @@ public final class FileJournal implements Journal, MerkleLog, AutoCloseable {
         if (directory == null || directory.isBlank()) {
             throw new IllegalArgumentException("the journal configuration must set 'directory'");
         }
-        return new JournalOptions(Path.of(directory.trim()), config.maxBatch(), config.segmentBytes(),
-                config.queueCapacity(), ChannelOpener.DEFAULT, Clock.systemUTC());
+        return JournalOptions.defaults(Path.of(directory.trim())).withMaxBatch(config.maxBatch())
+                .withSegmentBytes(config.segmentBytes()).withQueueCapacity(config.queueCapacity())
+                .withRetry(Duration.ofMillis(config.retryMinMillis()), Duration.ofMillis(config.retryMaxMillis()));
+    }
+
+    @Override
+    public Readiness readiness() {
+        JournalStore current = store;
+        if (current == null) {
+            return Readiness.notReady(COMPONENT, "starting", "the journal is being opened", Duration.ofSeconds(1),
+                    null);
+        }
+        return readiness(current.health());
+    }
+
+    static Readiness readiness(JournalStore.Health health) {
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
+        details.put("state", health.state().name().toLowerCase(Locale.ROOT));
+        details.put("size", health.size());
+        details.put("queued", health.queued());
+        if (health.problem() != null) {
+            details.put("problem", health.problem());
+        }
+        if (health.since() != null) {
+            details.put("since", health.since().toString());
+        }
+        if (health.attempts() > 0) {
+            details.put("failedAttempts", health.attempts());
+        }
+        if (health.spareProblem() != null) {
+            details.put("spareSegment", "cannot be prepared: " + health.spareProblem());
+        }
+        return switch (health.state()) {
+            case WRITING -> Readiness.ready(COMPONENT, details);
+            case RETRYING -> Readiness.notReady(COMPONENT, "journal-unavailable", "the journal cannot write ("
+                    + health.problem() + "); it retries with backoff and the node serves again once a write"
+                    + " succeeds", health.retryAfter(), details);
+            case FAILED -> Readiness.notReady(COMPONENT, "journal-failed", "the journal failed for good ("
+                    + health.problem() + "); it refuses every append until Countersign is restarted",
+                    health.retryAfter(), details);
+            case CLOSED -> Readiness.notReady(COMPONENT, "journal-unavailable", "the journal is closed",
+                    health.retryAfter(), details);
+        };
     }
 
     @Override

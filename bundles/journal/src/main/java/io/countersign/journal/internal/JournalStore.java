@@ -7,6 +7,8 @@ import io.countersign.api.RequestRejectedException.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +27,38 @@ final class JournalStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalStore.class);
     private static final long STOP_WAIT_SECONDS = 30;
+    /** What a refusal suggests when only a restart helps (a failed fsync) or while the journal closes. */
+    static final Duration FAILED_RETRY_AFTER = Duration.ofSeconds(30);
+    /** What a refusal suggests when the queue is full: it drains within milliseconds when the disk keeps up. */
+    static final Duration FULL_RETRY_AFTER = Duration.ofSeconds(1);
+
+    /** What the journal can do now. */
+    enum State {
+        /** Appends are written as they come. */
+        WRITING,
+        /** A write failed and is retried with backoff; appends wait (up to the queue's capacity). */
+        RETRYING,
+        /** An fsync failed, or the writer broke: appends are refused until the journal is reopened. */
+        FAILED,
+        /** Closed: appends are refused. */
+        CLOSED
+    }
+
+    /**
+     * A snapshot of the journal's health.
+     *
+     * @param size durable entries
+     * @param queued appends waiting for the writer
+     * @param problem what failed, when not {@link State#WRITING}
+     * @param since when the problem began
+     * @param attempts writes failed since the last that succeeded
+     * @param retryAfter when asking again makes sense: the time to the next attempt while {@link State#RETRYING}
+     * @param spareProblem why the spare segment could not be prepared, even while writing (the current segment may
+     *        have room for a while), or {@code null}
+     */
+    record Health(State state, long size, int queued, String problem, Instant since, int attempts, Duration retryAfter,
+                  String spareProblem) {
+    }
 
     private final JournalOptions options;
     private final DirectoryLock lock;
@@ -63,7 +97,7 @@ final class JournalStore implements AutoCloseable {
         Preallocator preallocator = null;
         try {
             SparseIndex index = new SparseIndex();
-            tree = MerkleTree.open(options.directory(), NodeFile.DEFAULT_CHUNK_BYTES);
+            tree = MerkleTree.open(options.directory(), NodeFile.DEFAULT_CHUNK_BYTES, options.opener());
             Recovery.State state = Recovery.run(options.directory(), options.opener(), index, tree);
             tree.finishRecovery();
             if (tree.rewrittenNodes() > 0) {
@@ -71,6 +105,7 @@ final class JournalStore implements AutoCloseable {
                         options.directory(), tree.rewrittenNodes());
             }
             preallocator = new Preallocator(options.directory(), options.segmentBytes(), options.opener());
+            checkFreeSpace(options, directory, state.lastSegment() == null);
             ActiveSegment segment;
             if (state.lastSegment() == null) {
                 segment = preallocator.take(0);
@@ -101,6 +136,29 @@ final class JournalStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Before anything is preallocated: a new journal needs its first segment and the spare for the next one; an
+     * existing one only warns, because its active segment may still have room and a roll waits for space.
+     */
+    private static void checkFreeSpace(JournalOptions options, Path directory, boolean fresh) throws IOException {
+        long free = options.freeSpace().usableBytes(directory);
+        long segment = options.segmentBytes();
+        if (fresh && free < 2 * segment) {
+            throw new InsufficientSpaceException(directory, 2 * segment, free, "before its first entry (its first"
+                    + " segment and the spare for the next, " + InsufficientSpaceException.mebibytes(segment)
+                    + " each, preallocated)");
+        }
+        if (!fresh && free < segment) {
+            LOG.warn("Journal {} has {} free, less than one {} segment: when the active segment is full, writes wait"
+                    + " (and the node is not ready) until there is room for the next", directory,
+                    InsufficientSpaceException.mebibytes(free), InsufficientSpaceException.mebibytes(segment));
+        }
+    }
+
+    /**
+     * Takes an append. While a failed write is retried, appends are still taken (up to the queue's capacity) and
+     * written once it succeeds: only a full queue, a failed journal or a closed one refuses them.
+     */
     CompletableFuture<JournalEntry> append(String type, ObjectNode data) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(data, "data");
@@ -108,14 +166,44 @@ final class JournalStore implements AutoCloseable {
         return switch (queue.offer(pending)) {
             case ACCEPTED -> pending.future();
             case FULL -> rejected("journal queue is full (" + options.queueCapacity()
-                    + " appends waiting); retry later");
-            case CLOSED -> rejected("journal is closed");
-            case FAILED -> rejected(queue.failure());
+                    + " appends waiting" + (writer.trouble() != null ? " for a failed write to be retried" : "")
+                    + "); retry later", retryAfter());
+            case CLOSED -> rejected("journal is closed", FAILED_RETRY_AFTER);
+            case FAILED -> rejected(queue.failure(), FAILED_RETRY_AFTER);
         };
     }
 
     long size() {
         return writer.durable();
+    }
+
+    /** What the journal can do now, and why not when it cannot write. */
+    Health health() {
+        String spare = preallocator.problem();
+        int queued = queue.size();
+        if (closed.get()) {
+            return new Health(State.CLOSED, size(), queued, "journal is closed", null, 0, FAILED_RETRY_AFTER, spare);
+        }
+        JournalWriter.Trouble trouble = writer.trouble();
+        if (trouble == null) {
+            return new Health(State.WRITING, size(), queued, null, null, 0, null, spare);
+        }
+        if (trouble.fatal()) {
+            return new Health(State.FAILED, size(), queued, trouble.cause(), trouble.since(), trouble.attempts(),
+                    FAILED_RETRY_AFTER, spare);
+        }
+        return new Health(State.RETRYING, size(), queued, trouble.cause(), trouble.since(), trouble.attempts(),
+                trouble.untilNextAttempt(), spare);
+    }
+
+    /** While a failed write is retried, the time to its next attempt; otherwise a second. */
+    private Duration retryAfter() {
+        JournalWriter.Trouble trouble = writer.trouble();
+        if (trouble == null) {
+            return FULL_RETRY_AFTER;
+        }
+        Duration next = trouble.untilNextAttempt();
+        return next.compareTo(FULL_RETRY_AFTER) < 0 ? FULL_RETRY_AFTER : next;
     }
 
     /** The tree of the durable entries; its size never lags {@link #size()}. */
@@ -170,8 +258,8 @@ final class JournalStore implements AutoCloseable {
         LOG.info("Journal {} closed with {} entries", options.directory(), size());
     }
 
-    private static CompletableFuture<JournalEntry> rejected(String message) {
-        return CompletableFuture.failedFuture(new RequestRejectedException(Reason.UNAVAILABLE, message));
+    private static CompletableFuture<JournalEntry> rejected(String message, Duration retryAfter) {
+        return CompletableFuture.failedFuture(new RequestRejectedException(Reason.UNAVAILABLE, message, retryAfter));
     }
 
     private static void join(Thread thread) {

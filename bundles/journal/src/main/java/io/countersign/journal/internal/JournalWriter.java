@@ -2,10 +2,13 @@ package io.countersign.journal.internal;
 
 import io.countersign.api.JournalEntry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,9 +16,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The single writer: drains up to maxBatch appends, stamps, chains and serialises them into one buffer, writes it
  * with one positional write, forces it, and only then adds the batch to the Merkle tree, publishes it as durable and
- * hands it to the completer (a batch of very large entries goes in several such chunks).
- * The first I/O failure is final: the fsync is never retried, because after a failed fsync Linux may already have
- * dropped the dirty pages it could not write (security-and-compliance.md §4.3 F5).
+ * hands it to the completer (a batch of very large entries, or one that reaches the end of a segment, goes in
+ * several such chunks; a chunk never spans two segments).
+ * <p>
+ * <b>Failures.</b> A failed write (a full disk: the segment roll could not get its preallocated spare, the Merkle
+ * tree's node file could not grow, a write returned an error) is retried with exponential backoff, for as long as it
+ * takes. The chunk keeps its stamps, so a retry writes the very same bytes at the very same offset over whatever
+ * part of them reached the file, and the tree forgets what it added after its last publish and adds it again: the
+ * journal is back at its last durable position, and every entry is acknowledged exactly once, when it is durable.
+ * The appends already taken wait for the retry; {@link #trouble()} says why and when the next attempt is. A failed
+ * fsync, in contrast, is final: it is never retried, because after a failed fsync Linux may already have dropped the
+ * dirty pages it could not write (security-and-compliance.md §4.3 F5), and the journal refuses every later append.
  */
 final class JournalWriter implements Runnable {
 
@@ -23,6 +34,26 @@ final class JournalWriter implements Runnable {
     private static final int INITIAL_BUFFER_BYTES = 1024 * 1024;
     // Bounds the write buffer however large the records: a batch of big entries is written in several chunks.
     private static final int CHUNK_BYTES = 8 * 1024 * 1024;
+    private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    /**
+     * Why the writer is not writing: waiting to retry a failed write, or failed for good.
+     *
+     * @param fatal a failed fsync (or a fault in the writer): appends are refused until the journal is reopened
+     * @param cause what failed, for people
+     * @param since when the trouble began
+     * @param attempts how many writes failed since the last that succeeded
+     * @param nextAttemptNanos {@link System#nanoTime()} of the next attempt; meaningless when fatal
+     */
+    record Trouble(boolean fatal, String cause, Instant since, int attempts, long nextAttemptNanos) {
+
+        /** How long until the next attempt; zero when one is under way or overdue. */
+        Duration untilNextAttempt() {
+            return Duration.ofNanos(Math.max(0, nextAttemptNanos - System.nanoTime()));
+        }
+    }
+
+    private enum Step { WRITE, FORCE, TREE }
 
     private final PendingQueue queue;
     private final Completer completer;
@@ -30,10 +61,12 @@ final class JournalWriter implements Runnable {
     private final SparseIndex index;
     private final MerkleTree tree;
     private final Clock clock;
+    private final long retryMinNanos;
+    private final long retryMaxNanos;
     private final Pending[] batch;
     private final EntryCodec codec = new EntryCodec();
     private final CRC32C crc = new CRC32C();
-    private int[] recordEnds;
+    private final int[] recordEnds;
     private final byte[][] entryHashes;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER_BYTES);
 
@@ -41,8 +74,21 @@ final class JournalWriter implements Runnable {
     private long nextSeq;
     private String prevHash;
     private Instant lastTime;
-    private boolean failed;
     private volatile long durable;
+    /** Once set, every append drained is failed with it: the fsync failed, or the journal closed while failing. */
+    private String refusal;
+    private volatile Trouble trouble;
+    private long lastReportNanos;
+    private boolean lastAttempt;
+
+    // The chunk being committed, as stamped: its records are buffer[0, recordEnds[accepted - 1]).
+    private Object[] outcomes;
+    private int accepted;
+    private boolean rollFirst;
+    private long extendTo;
+    private long chunkNextSeq;
+    private String chunkLastHash;
+    private Instant chunkLastTime;
 
     JournalWriter(PendingQueue queue, Completer completer, Preallocator preallocator, SparseIndex index,
                   MerkleTree tree, JournalOptions options, ActiveSegment segment, Recovery.State state) {
@@ -52,6 +98,8 @@ final class JournalWriter implements Runnable {
         this.index = index;
         this.tree = tree;
         this.clock = options.clock();
+        this.retryMinNanos = options.retryMin().toNanos();
+        this.retryMaxNanos = options.retryMax().toNanos();
         this.batch = new Pending[options.maxBatch()];
         this.recordEnds = new int[options.maxBatch()];
         this.entryHashes = new byte[options.maxBatch()][];
@@ -67,13 +115,18 @@ final class JournalWriter implements Runnable {
         return durable;
     }
 
+    /** Why the writer is not writing now, or {@code null} while it is. */
+    Trouble trouble() {
+        return trouble;
+    }
+
     @Override
     public void run() {
         int n;
         while ((n = queue.drainTo(batch)) > 0) {
             int from = 0;
             try {
-                while (from < n && !failed) {
+                while (from < n && refusal == null) {
                     from = commitChunk(from, n);
                 }
             } catch (RuntimeException | Error e) {
@@ -81,7 +134,7 @@ final class JournalWriter implements Runnable {
                 fail(e);
             }
             if (from < n) {
-                completer.submit(Batch.failed(batch, from, n, queue.failure()));
+                completer.submit(Batch.failed(batch, from, n, refusal, JournalStore.FAILED_RETRY_AFTER));
             }
             Arrays.fill(batch, 0, n, null);
         }
@@ -92,18 +145,50 @@ final class JournalWriter implements Runnable {
     }
 
     /**
-     * Stamps, chains, writes and forces {@code batch[from, ...)} up to about {@value #CHUNK_BYTES} bytes, then hands
-     * them to the completer. Returns where the next chunk starts; on failure nothing after {@code from} is durable.
+     * Stamps, chains, writes and forces {@code batch[from, ...)} up to about {@value #CHUNK_BYTES} bytes or the end of
+     * the segment, then hands them to the completer. Returns where the next chunk starts; when the writer gives up
+     * (a failed fsync, or closed while a write kept failing) nothing from {@code from} on is acknowledged.
      */
     private int commitChunk(int from, int n) {
-        Object[] outcomes = new Object[n - from];
-        int accepted = 0;
+        int to;
+        try {
+            to = stamp(from, n);
+            if (accepted > 0 && !writeDurably()) {
+                return from;
+            }
+        } finally {
+            if (buffer.capacity() > 2 * CHUNK_BYTES) {
+                buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER_BYTES);
+            }
+        }
+        if (accepted > 0) {
+            nextSeq = chunkNextSeq;
+            prevHash = chunkLastHash;
+            lastTime = chunkLastTime;
+            durable = nextSeq;
+        }
+        completer.submit(new Batch(batch, from, to, Arrays.copyOf(outcomes, to - from)));
+        return to;
+    }
+
+    /**
+     * Serialises {@code batch[from, ...)} into the buffer and decides where the chunk goes: at the end of the active
+     * segment, or at the start of a new one when not even its first record fits (extended if that record is larger
+     * than a whole segment). Returns where the chunk ends.
+     */
+    private int stamp(int from, int n) {
+        outcomes = new Object[n - from];
+        accepted = 0;
+        rollFirst = false;
+        extendTo = 0;
+        long room = segment.room();
+        boolean emptySegment = segment.isEmpty();
         long seq = nextSeq;
         String prev = prevHash;
         Instant time = lastTime;
         buffer.clear();
         int to = from;
-        for (; to < n && (to == from || buffer.position() < CHUNK_BYTES); to++) {
+        for (; to < n && (accepted == 0 || buffer.position() < CHUNK_BYTES); to++) {
             Pending pending = batch[to];
             Instant now = clock.instant();
             if (time != null && now.isBefore(time)) {
@@ -121,6 +206,20 @@ final class JournalWriter implements Runnable {
                 outcomes[to - from] = e;
                 continue;
             }
+            long end = (long) buffer.position() + SegmentCursor.HEADER_BYTES + canonical.length;
+            if (end > room) {
+                if (accepted > 0) {
+                    break; // the rest goes to the next chunk, in a new segment
+                }
+                if (!emptySegment) {
+                    rollFirst = true;
+                    emptySegment = true;
+                    room = preallocator.segmentBytes();
+                }
+                if (end > room) {
+                    extendTo = end; // a record larger than a whole segment gets an empty segment of its own
+                }
+            }
             byte[] entryHash = codec.digest(canonical);
             String hash = EntryCodec.hashText(entryHash);
             putRecord(canonical);
@@ -131,30 +230,59 @@ final class JournalWriter implements Runnable {
             prev = hash;
             time = now;
         }
-        try {
-            if (accepted > 0) {
-                write(accepted);
-                segment.force();
-                addToTree(accepted);
-            }
-        } catch (IOException | RuntimeException e) {
-            fail(e);
-            return from;
-        } finally {
-            if (buffer.capacity() > 2 * CHUNK_BYTES) {
-                buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER_BYTES);
-            }
-        }
-        nextSeq = seq;
-        prevHash = prev;
-        lastTime = time;
-        durable = seq;
-        completer.submit(new Batch(batch, from, to, Arrays.copyOf(outcomes, to - from)));
+        chunkNextSeq = seq;
+        chunkLastHash = prev;
+        chunkLastTime = time;
         return to;
     }
 
+    /**
+     * Writes, forces and adds the stamped chunk to the tree, retrying a failed write or tree update until it succeeds.
+     * Returns false when the writer gave up: the fsync failed, or the journal was closed while writes kept failing.
+     */
+    private boolean writeDurably() {
+        Step step = Step.WRITE;
+        boolean rolled = false;
+        while (true) {
+            try {
+                if (step == Step.WRITE) {
+                    if (rollFirst && !rolled) {
+                        roll(nextSeq);
+                        rolled = true;
+                    }
+                    if (extendTo > 0) {
+                        segment.extendTo(extendTo);
+                    }
+                    long offset = segment.end();
+                    segment.write(buffer.slice(0, recordEnds[accepted - 1]));
+                    for (int r = 0; r < accepted; r++) {
+                        index.noteRecord(nextSeq + r, offset + (r == 0 ? 0 : recordEnds[r - 1]));
+                    }
+                    step = Step.FORCE;
+                }
+                if (step == Step.FORCE) {
+                    segment.force();
+                    step = Step.TREE;
+                }
+                addToTree();
+                writesAgain();
+                return true;
+            } catch (FsyncFailedException e) {
+                fail(e);
+                return false;
+            } catch (IOException | UncheckedIOException e) {
+                if (step == Step.TREE) {
+                    tree.discardUnpublished();
+                }
+                if (!awaitRetry(e)) {
+                    return false;
+                }
+            }
+        }
+    }
+
     /** Only durable entries enter the tree, and a reader can prove them before their futures complete. */
-    private void addToTree(int accepted) throws IOException {
+    private void addToTree() throws IOException {
         for (int i = 0; i < accepted; i++) {
             tree.add(entryHashes[i]);
         }
@@ -173,47 +301,87 @@ final class JournalWriter implements Runnable {
         buffer.putInt(canonical.length).putInt((int) crc.getValue()).put(canonical);
     }
 
-    /** Writes records [0, accepted) of the buffer, rolling segments so that no record straddles two. */
-    private void write(int accepted) throws IOException {
-        if (!segment.isEmpty() && recordEnds[accepted - 1] > segment.room()) {
-            roll(nextSeq);
-        }
-        int from = 0;
-        while (from < accepted) {
-            int base = from == 0 ? 0 : recordEnds[from - 1];
-            int to = from;
-            while (to < accepted && recordEnds[to] - base <= segment.room()) {
-                to++;
-            }
-            if (to == from) {
-                if (segment.isEmpty()) {
-                    segment.extendTo(recordEnds[from] - base);
-                } else {
-                    // Only a batch larger than a whole segment gets here; force what went before the roll.
-                    segment.force();
-                    roll(nextSeq + from);
-                }
-                continue;
-            }
-            long offset = segment.end();
-            for (int r = from; r < to; r++) {
-                index.noteRecord(nextSeq + r, offset + (r == from ? 0 : recordEnds[r - 1] - base));
-            }
-            segment.write(buffer.slice(base, recordEnds[to - 1] - base));
-            from = to;
+    /** Moves on to a new segment; the old one stays active if the new one cannot be had. */
+    private void roll(long firstSeq) throws IOException {
+        ActiveSegment next = preallocator.take(firstSeq);
+        ActiveSegment previous = segment;
+        segment = next;
+        index.addSegment(firstSeq, next.path());
+        try {
+            previous.close();
+        } catch (IOException e) {
+            LOG.warn("Closing journal segment {} failed (everything in it is durable)", previous.path(), e);
         }
     }
 
-    private void roll(long firstSeq) throws IOException {
-        segment.close();
-        segment = preallocator.take(firstSeq);
-        index.addSegment(firstSeq, segment.path());
+    /**
+     * Records a failed write and waits before the next attempt. Returns false when the journal was closed meanwhile
+     * and one last attempt failed too: the writer then gives up on what is not written.
+     */
+    private boolean awaitRetry(Exception cause) {
+        Trouble before = trouble;
+        int attempts = before == null ? 1 : before.attempts() + 1;
+        long delay = backoff(attempts);
+        long now = System.nanoTime();
+        Instant since = before == null ? Instant.now() : before.since();
+        trouble = new Trouble(false, String.valueOf(cause), since, attempts, now + delay);
+        if (before == null) {
+            lastReportNanos = now;
+            LOG.error("Journal write failed at seq {}: {}. Appends already taken wait and the write is retried with"
+                    + " backoff (it is not acknowledged until it succeeds); the node is not ready meanwhile", nextSeq,
+                    cause, cause);
+        } else if (now - lastReportNanos >= REPORT_EVERY_NANOS) {
+            lastReportNanos = now;
+            LOG.error("Journal still cannot write at seq {} after {} attempts since {}: {}", nextSeq, attempts, since,
+                    cause);
+        } else {
+            LOG.debug("Journal write attempt {} at seq {} failed: {}", attempts, nextSeq, cause);
+        }
+        if (lastAttempt) {
+            giveUp("journal closed while it could not write (" + cause + ")");
+            return false;
+        }
+        if (queue.awaitClosed(delay)) {
+            lastAttempt = true; // closing: try once more at once, then give up
+        }
+        return true;
+    }
+
+    private long backoff(int attempts) {
+        long delay = retryMinNanos;
+        for (int i = 1; i < attempts && delay < retryMaxNanos; i++) {
+            delay *= 2;
+        }
+        return Math.min(delay, retryMaxNanos);
+    }
+
+    private void writesAgain() {
+        Trouble before = trouble;
+        if (before != null) {
+            trouble = null;
+            LOG.info("Journal writes again at seq {}, after {} failed attempts since {}", nextSeq, before.attempts(),
+                    before.since());
+        }
+    }
+
+    private void giveUp(String why) {
+        refusal = why;
+        LOG.error("Journal gives up on the appends waiting from seq {}: {}; none of them was acknowledged", nextSeq,
+                why);
     }
 
     private void fail(Throwable cause) {
-        failed = true;
-        LOG.error("Journal write, fsync or Merkle tree update failed at seq {}; refusing every further append until the"
-                + " journal is reopened (the fsync is not retried)", nextSeq, cause);
-        queue.fail("journal failed: " + cause);
+        refusal = "journal failed: " + cause;
+        Trouble before = trouble;
+        trouble = new Trouble(true, String.valueOf(cause), Instant.now(), before == null ? 1 : before.attempts() + 1,
+                0);
+        if (cause instanceof FsyncFailedException) {
+            LOG.error("Journal fsync failed at seq {}; refusing every further append until the journal is reopened"
+                    + " (a failed fsync is never retried: the page cache cannot be trusted after it)", nextSeq, cause);
+        } else {
+            LOG.error("Journal writer failed at seq {}; refusing every further append until the journal is reopened",
+                    nextSeq, cause);
+        }
+        queue.fail(refusal);
     }
 }

@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -47,8 +48,12 @@ final class MerkleTree implements MerkleLog, Closeable {
      * entry again and then {@link #finishRecovery}.
      */
     static MerkleTree open(Path journalDirectory, int chunkBytes) throws IOException {
+        return open(journalDirectory, chunkBytes, ChannelOpener.DEFAULT);
+    }
+
+    static MerkleTree open(Path journalDirectory, int chunkBytes, ChannelOpener opener) throws IOException {
         Path directory = Files.createDirectories(journalDirectory.resolve(DIRECTORY));
-        return new MerkleTree(NodeFile.open(directory.resolve(FILE), chunkBytes));
+        return new MerkleTree(NodeFile.open(directory.resolve(FILE), chunkBytes, opener));
     }
 
     /** Adds the next leaf and the subtrees it completes; readers see it after {@link #publish}. Writer only. */
@@ -69,6 +74,24 @@ final class MerkleTree implements MerkleLog, Closeable {
     void publish() throws IOException {
         nodes.flush();
         size = added;
+    }
+
+    /**
+     * Forgets the leaves added since the last {@link #publish} after adding or publishing them failed (the node file
+     * could not grow: a full disk), so that the writer can add them again: the tree is back at its published size.
+     * Writer only.
+     */
+    void discardUnpublished() {
+        long keep = size;
+        nodes.truncateTo(2 * keep - Long.bitCount(keep));
+        added = keep;
+        // Each one bit of the size is a complete subtree on the right edge still waiting for its right sibling.
+        Arrays.fill(unpairedRoots, null);
+        for (int level = 0; level < Long.SIZE - 1; level++) {
+            if ((keep >>> level & 1) == 1) {
+                unpairedRoots[level] = nodes.read(position(level, (keep >>> level) - 1));
+            }
+        }
     }
 
     /** Publishes the entries recovery added; what the writer adds from here on is new to the file. */

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * An append-only file of 32-byte hashes addressed by position. The one writing thread appends through a staging
@@ -46,12 +47,16 @@ final class NodeFile implements Closeable {
      * each flush compares with the hashes appended, until {@link #endRepair}.
      */
     static NodeFile open(Path file, int chunkBytes) throws IOException {
+        return open(file, chunkBytes, ChannelOpener.DEFAULT);
+    }
+
+    static NodeFile open(Path file, int chunkBytes, ChannelOpener opener) throws IOException {
         if (chunkBytes <= 0 || chunkBytes % HASH_BYTES != 0) {
             throw new IllegalArgumentException("chunkBytes must be a positive multiple of " + HASH_BYTES + ", not "
                     + chunkBytes);
         }
-        return new NodeFile(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE), chunkBytes);
+        return new NodeFile(opener.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)), chunkBytes);
     }
 
     byte[] read(long position) {
@@ -84,6 +89,19 @@ final class NodeFile implements Closeable {
             flushed += count;
         }
         staged.clear();
+    }
+
+    /**
+     * Forgets every hash from position {@code count} on, flushed or staged, after an append or flush failed: the
+     * writer appends them again. The file keeps whatever bytes were written; they are overwritten. Writer only.
+     */
+    void truncateTo(long count) {
+        if (count > flushed + staged.position() / HASH_BYTES) {
+            throw new IllegalArgumentException("cannot truncate " + (flushed + staged.position() / HASH_BYTES)
+                    + " hashes to " + count);
+        }
+        staged.clear();
+        flushed = count;
     }
 
     /** Stops comparing: from here on every position appended is new. Writer only, after a flush. */

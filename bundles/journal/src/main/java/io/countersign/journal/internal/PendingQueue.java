@@ -67,6 +67,38 @@ final class PendingQueue {
         }
     }
 
+    /**
+     * Waits up to {@code nanos} for {@link #close}; returns whether the queue is closed. Offers taken meanwhile do not
+     * end the wait.
+     */
+    boolean awaitClosed(long nanos) {
+        lock.lock();
+        try {
+            long remaining = nanos;
+            while (!closed && remaining > 0) {
+                try {
+                    remaining = notEmpty.awaitNanos(remaining);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return closed;
+                }
+            }
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many appends wait for the writer (not counting those it is writing). */
+    int size() {
+        lock.lock();
+        try {
+            return count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Refuses every later offer; what is queued is still drained. */
     void close() {
         lock.lock();

@@ -18,6 +18,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps one zero-filled, fsynced spare file ready so that a segment roll is a rename, not tens of megabytes of
  * writes on the append path. Overwriting allocated blocks is also what makes fdatasync cheap (performance.md §2.1).
+ * <p>
+ * A spare that cannot be prepared (a full disk) is deleted, so that its part does not hold the space, and
+ * {@link #take} fails; the next {@code take} starts preparing it again. Only the rename of a spare into place is
+ * final when its directory fsync fails ({@link FsyncFailedException}): the spare itself never holds entries.
  */
 final class Preallocator implements Closeable {
 
@@ -35,6 +39,7 @@ final class Preallocator implements Closeable {
     });
     private Future<?> pending;
     private volatile boolean wanted;
+    private volatile String problem;
 
     Preallocator(Path directory, long segmentBytes, ChannelOpener opener) throws IOException {
         this.directory = directory;
@@ -46,23 +51,50 @@ final class Preallocator implements Closeable {
 
     void prepareInBackground() {
         pending = executor.submit(() -> {
-            fill();
+            try {
+                fill();
+                problem = null;
+            } catch (IOException | RuntimeException e) {
+                problem = String.valueOf(e.getMessage() == null ? e : e.getMessage());
+                try {
+                    Files.deleteIfExists(spare);
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
             return null;
         });
     }
 
-    /** Turns the spare into the segment starting at {@code firstSeq}, durably, and starts on the next spare. */
+    /** Why the last attempt to prepare a spare failed, or {@code null} once one has been prepared since. */
+    String problem() {
+        return problem;
+    }
+
+    /** The size of every segment file it prepares. */
+    long segmentBytes() {
+        return segmentBytes;
+    }
+
+    /**
+     * Turns the spare into the segment starting at {@code firstSeq}, durably, and starts on the next spare. May be
+     * called again after it failed: a segment file already renamed into place holds no entries and is replaced.
+     */
     ActiveSegment take(long firstSeq) throws IOException {
         if (pending == null) {
             prepareInBackground();
         }
         wanted = true;
-        awaitSpare();
-        wanted = false;
+        try {
+            awaitSpare();
+        } finally {
+            wanted = false;
+        }
         Path segment = SegmentFiles.path(directory, firstSeq);
         Files.move(spare, segment, StandardCopyOption.ATOMIC_MOVE);
-        SegmentFiles.fsyncDirectory(opener, directory);
         pending = null;
+        SegmentFiles.fsyncDirectory(opener, directory);
         ActiveSegment active = ActiveSegment.open(opener, segment, firstSeq, 0);
         prepareInBackground();
         return active;

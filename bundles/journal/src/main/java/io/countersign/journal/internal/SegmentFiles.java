@@ -51,10 +51,14 @@ final class SegmentFiles {
         return segments;
     }
 
-    /** Makes file creations and renames in {@code directory} durable. */
+    /** Makes file creations and renames in {@code directory} durable; a failed fsync is {@link FsyncFailedException}. */
     static void fsyncDirectory(ChannelOpener opener, Path directory) throws IOException {
         try (FileChannel channel = opener.open(directory, Set.of(StandardOpenOption.READ))) {
-            channel.force(true);
+            try {
+                channel.force(true);
+            } catch (IOException e) {
+                throw new FsyncFailedException("directory " + directory, e);
+            }
         }
     }
 

@@ -96,6 +96,8 @@ class FileJournalTest {
         assertEquals(4096, options.segmentBytes());
         assertEquals(7, options.maxBatch());
         assertEquals(9, options.queueCapacity());
+        assertEquals(java.time.Duration.ofMillis(10), options.retryMin());
+        assertEquals(java.time.Duration.ofMillis(200), options.retryMax());
     }
 
     private static boolean isClosedRefusal(CompletableFuture<JournalEntry> future) {
@@ -127,6 +129,21 @@ class FileJournalTest {
             @Override
             public int queueCapacity() {
                 return segmentBytes == 4096 ? 9 : JournalOptions.DEFAULT_QUEUE_CAPACITY;
+            }
+
+            @Override
+            public long retryMinMillis() {
+                return 10;
+            }
+
+            @Override
+            public long retryMaxMillis() {
+                return segmentBytes == 4096 ? 200 : 100;
+            }
+
+            @Override
+            public boolean exitOnOpenFailure() {
+                return false; // a test must not end the JVM it runs in
             }
 
             @Override

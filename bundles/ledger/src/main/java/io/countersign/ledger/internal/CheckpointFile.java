@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * Only the sizes and line offsets stay in memory; notes are read back when asked for. A line cut short by a crash
  * was never served and is dropped on open; any other damage refuses the open.
  * <p>
- * The first failed write or fsync is final, as in the journal: after a failed fsync Linux may already have dropped
- * the pages it could not write, so what the file holds past the last good line is unknown. The line is cut back off if
- * the disk still allows it, and nothing more is appended until the ledger is restarted.
+ * A failed write (a full disk) is cut back off and may be retried. The first failed fsync is final, as in the journal:
+ * after a failed fsync Linux may already have dropped the pages it could not write, so what the file holds past the
+ * last good line is unknown. The line is cut back off if the disk still allows it, and nothing more is appended until
+ * the ledger is restarted.
  */
 final class CheckpointFile implements AutoCloseable {
 
@@ -118,6 +119,21 @@ final class CheckpointFile implements AutoCloseable {
             while (buffer.hasRemaining()) {
                 channel.write(buffer, end + buffer.position());
             }
+        } catch (IOException e) {
+            // A failed write (a full disk) is not final: nothing of it was fsynced, and once the partial line is cut
+            // off the file is as it was, so a later append can succeed. Only a failed cut is final.
+            try {
+                channel.truncate(end);
+            } catch (IOException cut) {
+                e.addSuppressed(cut);
+                fail(e);
+                throw unwritable(e);
+            }
+            LOG.warn("Writing a checkpoint to {} failed ({}); cut back to the last good line, to be retried", path,
+                    e.getMessage());
+            throw new IllegalStateException("writing the checkpoint failed, to be retried: " + e.getMessage(), e);
+        }
+        try {
             channel.force(false);
         } catch (IOException e) {
             fail(e);
@@ -135,9 +151,9 @@ final class CheckpointFile implements AutoCloseable {
         } catch (IOException e) {
             cause.addSuppressed(e);
         }
-        LOG.error("Writing or fsyncing a checkpoint to {} failed; no further checkpoint will be signed until the"
-                + " ledger is restarted (the write is not retried: after a failed fsync the page cache cannot be"
-                + " trusted)", path, cause);
+        LOG.error("Fsyncing (or cutting back) a checkpoint in {} failed; no further checkpoint will be signed until"
+                + " the ledger is restarted (not retried: after a failed fsync the page cache cannot be trusted)",
+                path, cause);
     }
 
     boolean isWritable() {

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * passed since the last one (and the log grew). Signing runs on its own thread, never on the append path.
  * <p>
  * On start the newest stored checkpoint is checked against the journal: a journal shorter than what was signed, or
- * whose tree at that size has another root, was cut or rewritten, and the ledger refuses to start. The first failed
- * write or fsync of a checkpoint stops signing until the ledger restarts; the newest good checkpoint is still served.
+ * whose tree at that size has another root, was cut or rewritten, and the ledger refuses to start. A failed write of
+ * a checkpoint is retried after the interval; the first failed fsync stops signing until the ledger restarts. The
+ * newest good checkpoint is served meanwhile.
  */
 @Component(service = Checkpoints.class, configurationPid = "io.countersign.ledger",
         configurationPolicy = ConfigurationPolicy.REQUIRE)

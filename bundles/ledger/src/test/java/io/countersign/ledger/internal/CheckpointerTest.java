@@ -21,8 +21,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointerTest {
@@ -158,11 +156,8 @@ class CheckpointerTest {
         }
     }
 
-    enum Fault { FSYNC, WRITE_HALFWAY }
-
-    @ParameterizedTest
-    @EnumSource(Fault.class)
-    void theFirstFailedWriteOrFsyncIsFinalAndTheLastGoodCheckpointStaysServed(Fault fault) throws Exception {
+    @Test
+    void theFirstFailedFsyncIsFinalAndTheLastGoodCheckpointStaysServed() throws Exception {
         Path ledger = dir.resolve("ledger");
         Path path = ledger.resolve(CheckpointFile.NAME);
         FaultyChannel.Opener disk = new FaultyChannel.Opener();
@@ -172,8 +167,7 @@ class CheckpointerTest {
                     CheckpointFile.open(ledger, disk), Duration.ofMillis(20), 1_000_000, Clock.systemUTC())) {
                 Checkpoint good = checkpointer.latest().orElseThrow();
                 long goodLength = Files.size(path);
-                disk.channel.failForces = fault == Fault.FSYNC;
-                disk.channel.failWritesHalfway = fault == Fault.WRITE_HALFWAY;
+                disk.channel.failForces = true;
                 fixture.append(1, "r2");
 
                 IllegalStateException refused = assertThrows(IllegalStateException.class, checkpointer::signNow);
@@ -183,10 +177,9 @@ class CheckpointerTest {
                 assertEquals(goodLength, Files.size(path), "the failed line is cut back off");
 
                 disk.channel.failForces = false;
-                disk.channel.failWritesHalfway = false;
                 fixture.append(1, "r3");
                 Thread.sleep(200);
-                assertEquals(1, disk.channel.failures.get(), "the write is never retried");
+                assertEquals(1, disk.channel.failures.get(), "the fsync is never retried");
                 assertEquals(good, checkpointer.latest().orElseThrow(), "signing stopped");
                 assertEquals(goodLength, Files.size(path));
                 refused = assertThrows(IllegalStateException.class, checkpointer::signNow);
@@ -196,6 +189,41 @@ class CheckpointerTest {
                 assertEquals(4, restarted.latest().orElseThrow().size());
                 assertEquals(2, restarted.covering(0).orElseThrow().size());
                 assertTrue(restarted.ofSize(3).isEmpty(), "the checkpoint that failed to store was never kept");
+            }
+        }
+    }
+
+    @Test
+    void aFailedWrite_aFullDisk_isCutBackAndRetried_untilItSucceeds() throws Exception {
+        Path ledger = dir.resolve("ledger");
+        Path path = ledger.resolve(CheckpointFile.NAME);
+        FaultyChannel.Opener disk = new FaultyChannel.Opener();
+        try (LedgerFixture fixture = new LedgerFixture(dir)) {
+            fixture.append(2, "r1");
+            try (Checkpointer checkpointer = new Checkpointer(fixture.journal, fixture.keys,
+                    CheckpointFile.open(ledger, disk), Duration.ofMillis(20), 1_000_000, Clock.systemUTC())) {
+                Checkpoint good = checkpointer.latest().orElseThrow();
+                long goodLength = Files.size(path);
+                disk.channel.failWritesHalfway = true;
+                fixture.append(1, "r2");
+
+                IllegalStateException refused = assertThrows(IllegalStateException.class, checkpointer::signNow);
+                assertTrue(refused.getMessage().startsWith("writing the checkpoint failed, to be retried"),
+                        refused.getMessage());
+                assertEquals(good, checkpointer.latest().orElseThrow());
+                assertEquals(goodLength, Files.size(path), "the partial line is cut back off");
+                Thread.sleep(200);
+                assertTrue(disk.channel.failures.get() > 1, "the ticker tries again: " + disk.channel.failures.get());
+
+                disk.channel.failWritesHalfway = false;
+                awaitSize(checkpointer, 3);
+                fixture.append(1, "r3");
+                awaitSize(checkpointer, 4);
+            }
+            try (Checkpointer restarted = open(fixture, LONG, 1_000_000)) {
+                assertEquals(4, restarted.latest().orElseThrow().size());
+                assertEquals(2, restarted.covering(0).orElseThrow().size());
+                assertEquals(3, restarted.covering(2).orElseThrow().size(), "the retried checkpoint is stored");
             }
         }
     }

@@ -13,10 +13,14 @@ import io.countersign.api.RefusalReason;
 import io.countersign.api.RequestView;
 import io.countersign.api.ReviewResult;
 import io.countersign.api.Reviewer;
+import io.countersign.api.health.Readiness;
+import io.countersign.api.health.ReadinessCheck;
 import io.countersign.http.Exchanges;
+import io.countersign.http.HealthSource;
 import io.countersign.http.HttpRoute;
 import io.countersign.http.Problem;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +32,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -35,11 +42,16 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * The agent and reviewer API under {@code /v1}. Every answer that reports a change is sent only after the change is
  * journaled; every refusal is RFC 9457 problem+json and changes nothing.
+ * <p>
+ * It is also the node's {@link HealthSource}, registered together with the routes: the server answers
+ * {@code /v1/health} and {@code /v1/health/ready} with 503 {@code starting} until this API serves, and from then on
+ * with what the {@link ReadinessCheck}s say ({@link NodeHealth}). While the journal cannot write, requests that would
+ * change something are refused at once with 503 and the journal's {@code Retry-After}.
  */
-@Component(service = HttpRoute.class, property = HttpRoute.PREFIX + "=/v1",
+@Component(service = {HttpRoute.class, HealthSource.class}, property = HttpRoute.PREFIX + "=/v1",
         configurationPid = "io.countersign.intake.rest", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = RestApi.Config.class)
-public final class RestApi implements HttpRoute {
+public final class RestApi implements HttpRoute, HealthSource {
 
     @ObjectClassDefinition(name = "Countersign REST intake")
     public @interface Config {
@@ -59,6 +71,11 @@ public final class RestApi implements HttpRoute {
     private final int maxBodyBytes;
     private final Duration maxWait;
 
+    /** What the journal and any other component say about readiness. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<ReadinessCheck> checks = List.of();
+
     @Activate
     public RestApi(@Reference ApprovalService approvals, @Reference Directory directory, @Reference Journal journal,
                    @Reference PolicyEngine policy, Config config) {
@@ -71,9 +88,17 @@ public final class RestApi implements HttpRoute {
     }
 
     @Override
+    public Status status() {
+        return NodeHealth.status(checks, journal, policy);
+    }
+
+    @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String[] path = Request.getPathInContext(request).substring(1).split("/", -1);
         String method = request.getMethod();
+        if ((method.equals("POST") || method.equals("DELETE")) && refuseWhileJournalCannotWrite(response, callback)) {
+            return true;
+        }
         // path[0] is "v1"
         if (path.length == 2 && path[1].equals("actions")) {
             return method.equals("POST") ? submit(request, response, callback)
@@ -110,13 +135,23 @@ public final class RestApi implements HttpRoute {
             return method.equals("DELETE") ? revokeStanding(path[2], request, response, callback)
                     : notAllowed(response, callback, "DELETE");
         }
-        if (path.length == 2 && path[1].equals("health")) {
-            ObjectNode health = JSON.objectNode().put("status", "up").put("policyVersion", policy.version())
-                    .put("journalSize", journal.size());
-            Exchanges.json(response, callback, 200, health);
-            return true;
-        }
         return false;
+    }
+
+    /**
+     * A change would wait for the journal until it can write again; refuse it now instead, with the journal's
+     * Retry-After (the time to its next attempt). Returns whether it refused.
+     */
+    private boolean refuseWhileJournalCannotWrite(Response response, Callback callback) {
+        Optional<Readiness> refused = NodeHealth.writesRefused(checks);
+        if (refused.isEmpty()) {
+            return false;
+        }
+        Readiness journalState = refused.get();
+        Exchanges.problem(response, callback, Problem.unavailable(journalState.detail() == null
+                ? "the journal cannot write now" : journalState.detail()),
+                Map.of("Retry-After", Long.toString(journalState.retryAfterSeconds())));
+        return true;
     }
 
     private boolean submit(Request request, Response response, Callback callback) {

@@ -11,6 +11,8 @@ import io.countersign.api.Journal;
 import io.countersign.api.JournalEntry;
 import io.countersign.api.PolicyContext;
 import io.countersign.api.PolicyEngine;
+import io.countersign.api.health.Readiness;
+import io.countersign.api.health.ReadinessCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,10 +42,11 @@ import org.slf4j.LoggerFactory;
  * mode the directory is hot reloaded, for one engineer's machine. Immediate, so that the rules compile (and any
  * error is logged) when the configuration arrives, not on the first request.
  */
-@Component(service = {PolicyEngine.class, DroolsPolicyEngine.class}, configurationPid = DroolsPolicyEngine.PID,
+@Component(service = {PolicyEngine.class, DroolsPolicyEngine.class, ReadinessCheck.class},
+        configurationPid = DroolsPolicyEngine.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = DroolsPolicyEngine.Config.class)
-public final class DroolsPolicyEngine implements PolicyEngine {
+public final class DroolsPolicyEngine implements PolicyEngine, ReadinessCheck {
     static final String PID = "io.countersign.policy";
     static final String GOVERNED = "governed";
     static final String DEVELOPMENT = "development";
@@ -131,6 +134,16 @@ public final class DroolsPolicyEngine implements PolicyEngine {
     @Override
     public String version() {
         return runtime.version();
+    }
+
+    /** Not ready while no rule set decides: every request is then denied (fail closed), never approved. */
+    @Override
+    public Readiness readiness() {
+        ObjectNode details = JsonNodeFactory.instance.objectNode().put("version", runtime.version())
+                .put("mode", mode);
+        String failure = runtime.failure();
+        return failure == null ? Readiness.ready("policy", details)
+                : Readiness.notReady("policy", "policy-failed-closed", failure, Duration.ofSeconds(30), details);
     }
 
     /** Rebuilds from the rules directory now; development mode only, a governed policy changes only by approval. */

@@ -74,6 +74,12 @@ public final class PolicyRuntime implements AutoCloseable {
         return policy == null ? NO_VERSION : policy.version();
     }
 
+    /** Why no rule set decides (every decision is then a fail-closed denial), or {@code null} while one does. */
+    public String failure() {
+        Active current = active.get();
+        return current.policy() == null ? current.failure() : null;
+    }
+
     /** Reads and compiles the rules directory now, on this thread, and activates it if it compiles. */
     public ReloadResult reload() {
         synchronized (reloadLock) {

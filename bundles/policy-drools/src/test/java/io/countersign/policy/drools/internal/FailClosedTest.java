@@ -76,6 +76,15 @@ class FailClosedTest {
             assertEquals(Outcome.DENY, decision.outcome());
             assertEquals(PolicyRuntime.NO_VERSION, decision.policyVersion());
             assertTrue(decision.reasons().get(0).contains("does not exist"), decision.reasons()::toString);
+            assertTrue(runtime.failure().contains("does not exist"), "readiness reports why: " + runtime.failure());
+        }
+    }
+
+    @Test
+    void aRuntimeWithARuleSetReportsNoFailure() {
+        Drl.write(dir, "ok.drl", Drl.file(Drl.rule("Allows", "action == \"db.query\"", "$a.allow(\"fine\");")));
+        try (PolicyRuntime runtime = loaded()) {
+            assertEquals(null, runtime.failure());
         }
     }
 
@@ -85,6 +94,7 @@ class FailClosedTest {
             Decision decision = runtime.decide(Requests.request("db.query", "staging", "{}"), Requests.AGENT);
             assertEquals(Outcome.DENY, decision.outcome());
             assertEquals(PolicyRuntime.NO_VERSION, runtime.version());
+            assertEquals("no rule set has been loaded", runtime.failure());
         }
     }
 

@@ -1,0 +1,110 @@
+package io.countersign.intake.rest.internal;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.Journal;
+import io.countersign.api.PolicyEngine;
+import io.countersign.api.health.Readiness;
+import io.countersign.api.health.ReadinessCheck;
+import io.countersign.http.HealthSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's readiness for the server's health endpoints: every registered {@link ReadinessCheck} (the journal's,
+ * and any other component's), and the policy's. The node is ready when all of them are; when not, the first reason
+ * given is the journal's, then the policy's, then any other.
+ */
+final class NodeHealth {
+
+    static final String JOURNAL = "journal";
+    static final String POLICY = "policy";
+    /** What the policy engine reports as its version while no rule set is active (it fails closed). */
+    static final String NO_POLICY_VERSION = "none";
+    static final Duration POLICY_RETRY_AFTER = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeHealth.class);
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private NodeHealth() {
+    }
+
+    static HealthSource.Status status(List<ReadinessCheck> checks, Journal journal, PolicyEngine policy) {
+        List<Readiness> all = readiness(checks);
+        if (all.stream().noneMatch(r -> r.component().equals(POLICY))) {
+            all.add(policy(policy));
+        }
+        ObjectNode body = JSON.objectNode();
+        body.put("policyVersion", policy.version());
+        body.put("journalSize", journal.size());
+        ObjectNode parts = body.putObject("checks");
+        for (Readiness readiness : all) {
+            parts.set(readiness.component(), json(readiness));
+        }
+        Optional<Readiness> first = all.stream().filter(r -> !r.ready())
+                .min(Comparator.comparingInt(NodeHealth::priority));
+        return first.map(r -> new HealthSource.Status(false, r.reason(), r.detail(), r.retryAfter(), body))
+                .orElseGet(() -> new HealthSource.Status(true, null, null, null, body));
+    }
+
+    /** Why writes cannot be taken now (the journal cannot write), if so. */
+    static Optional<Readiness> writesRefused(List<ReadinessCheck> checks) {
+        return readiness(checks).stream().filter(r -> r.component().equals(JOURNAL) && !r.ready()).findFirst();
+    }
+
+    /** The policy engine fails closed, denying everything, while no rule set is active. */
+    static Readiness policy(PolicyEngine policy) {
+        String version = policy.version();
+        ObjectNode details = JSON.objectNode().put("version", version);
+        if (NO_POLICY_VERSION.equals(version)) {
+            return Readiness.notReady(POLICY, "policy-failed-closed", "no rule set is active: the policy denies every"
+                    + " action until a valid rule set is activated (see the log for why)", POLICY_RETRY_AFTER,
+                    details);
+        }
+        return Readiness.ready(POLICY, details);
+    }
+
+    private static List<Readiness> readiness(List<ReadinessCheck> checks) {
+        List<Readiness> all = new ArrayList<>();
+        for (ReadinessCheck check : checks) {
+            try {
+                all.add(check.readiness());
+            } catch (RuntimeException e) {
+                LOG.error("readiness check {} failed", check, e);
+                all.add(Readiness.notReady(check.getClass().getSimpleName(), "health-unknown",
+                        "a readiness check failed: " + e, Duration.ofSeconds(1), null));
+            }
+        }
+        return all;
+    }
+
+    private static ObjectNode json(Readiness readiness) {
+        ObjectNode part = JSON.objectNode().put("ready", readiness.ready());
+        if (!readiness.ready()) {
+            part.put("reason", readiness.reason());
+            if (readiness.detail() != null) {
+                part.put("detail", readiness.detail());
+            }
+            part.put("retryAfterSeconds", readiness.retryAfterSeconds());
+        }
+        readiness.details().properties().forEach(member -> {
+            if (!part.has(member.getKey())) {
+                part.set(member.getKey(), member.getValue());
+            }
+        });
+        return part;
+    }
+
+    private static int priority(Readiness readiness) {
+        return switch (readiness.component()) {
+            case JOURNAL -> 0;
+            case POLICY -> 1;
+            default -> 2;
+        };
+    }
+}
