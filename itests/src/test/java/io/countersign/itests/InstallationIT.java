@@ -105,14 +105,25 @@ public class InstallationIT {
     private static boolean slackInstalled(Distribution distribution) throws Exception {
         Distribution.Console list = distribution.console("feature:list -i");
         assertEquals(list.output(), 0, list.exitCode());
+        return isSlackListed(list);
+    }
+
+    private static boolean isSlackListed(Distribution.Console list) {
         return list.output().lines().anyMatch(line -> line.startsWith(SLACK + " "));
     }
 
+    /**
+     * Polls the feature list until Slack is (or is no longer) installed. While a deployment is under way a console
+     * session can break (seen once: "Broken pipe" while COUNTERSIGN_FEATURES' deployment ran); the poll asks again.
+     */
     private static void awaitSlack(Distribution distribution, boolean installed) throws Exception {
         long deadline = System.nanoTime() + 90_000_000_000L;
-        while (slackInstalled(distribution) != installed) {
-            assertTrue(SLACK + (installed ? " never came" : " never went"), System.nanoTime() < deadline);
+        Distribution.Console list = distribution.console("feature:list -i");
+        while (list.exitCode() != 0 || isSlackListed(list) != installed) {
+            assertTrue(SLACK + (installed ? " never came: " : " never went: ") + list.output(),
+                    System.nanoTime() < deadline);
             Thread.sleep(500);
+            list = distribution.console("feature:list -i");
         }
     }
 
