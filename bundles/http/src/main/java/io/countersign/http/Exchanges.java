@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.server.Request;
@@ -100,6 +101,15 @@ public final class Exchanges {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         headers.forEach(response.getHeaders()::put);
         response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    /** A {@code Retry-After} value (RFC 9110 §10.2.3): whole seconds, rounded up, at least one; one for none. */
+    public static String retryAfter(Duration delay) {
+        if (delay == null) {
+            return "1";
+        }
+        long seconds = delay.getSeconds() + (delay.getNano() > 0 ? 1 : 0);
+        return Long.toString(Math.max(1, seconds));
     }
 
     /**

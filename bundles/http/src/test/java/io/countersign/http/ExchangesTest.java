@@ -1,5 +1,6 @@
 package io.countersign.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -21,6 +23,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ExchangesTest {
+
+    @Test
+    void retryAfterIsWholeSecondsRoundedUp_neverZero() {
+        assertEquals("1", Exchanges.retryAfter(null));
+        assertEquals("1", Exchanges.retryAfter(Duration.ZERO));
+        assertEquals("1", Exchanges.retryAfter(Duration.ofMillis(100)));
+        assertEquals("2", Exchanges.retryAfter(Duration.ofMillis(1500)));
+        assertEquals("5", Exchanges.retryAfter(Duration.ofSeconds(5)));
+    }
+
 
     private static final String BODY = "{\"verdict\":\"approve\"}";
 

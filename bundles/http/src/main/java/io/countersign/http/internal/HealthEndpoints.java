@@ -81,16 +81,7 @@ final class HealthEndpoints {
     private static void notReady(Response response, Callback callback, Problem problem, Duration retryAfter,
                                  ObjectNode members) {
         Exchanges.problem(response, callback, problem, members,
-                Map.of("Retry-After", Long.toString(seconds(retryAfter))));
-    }
-
-    /** A Retry-After value: whole seconds, rounded up, at least one. */
-    static long seconds(Duration retryAfter) {
-        if (retryAfter == null) {
-            return 1;
-        }
-        long seconds = retryAfter.getSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
-        return Math.max(1, seconds);
+                Map.of("Retry-After", Exchanges.retryAfter(retryAfter)));
     }
 
     private static void merge(ObjectNode into, ObjectNode members) {

@@ -6,7 +6,6 @@ import io.countersign.api.json.JsonInputException;
 import io.countersign.api.json.StrictJson;
 import io.countersign.http.Exchanges;
 import io.countersign.http.Problem;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -70,15 +69,6 @@ final class JsonExchange {
         });
     }
 
-    /** A Retry-After value: whole seconds, rounded up, at least one (one when the refusal did not say). */
-    static String retryAfter(Duration retryAfter) {
-        if (retryAfter == null) {
-            return "1";
-        }
-        long seconds = retryAfter.getSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
-        return Long.toString(Math.max(1, seconds));
-    }
-
     private static Problem tooLarge(int maxBodyBytes) {
         return new Problem(413, "body-too-large", "Request body too large",
                 "the body is larger than the limit of " + maxBodyBytes + " bytes");
@@ -99,7 +89,7 @@ final class JsonExchange {
                 case NOT_FOUND -> Problem.notFound(rejected.getMessage());
             };
             Exchanges.problem(response, callback, problem,
-                    problem.status() == 503 ? Map.of("Retry-After", retryAfter(rejected.retryAfter())) : Map.of());
+                    problem.status() == 503 ? Map.of("Retry-After", Exchanges.retryAfter(rejected.retryAfter())) : Map.of());
             return;
         }
         LOG.error("request failed", cause);
