@@ -80,14 +80,25 @@ final class Distribution implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGTERM to the launcher script and the JVM it started, and waits for both: the script may end first, and a start
+     * meanwhile would find the old JVM still answering on the ports (and holding the data directory's lock).
+     */
     void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            kill();
+        List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (ProcessHandle handle : all) {
+            try {
+                handle.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                kill();
+                return;
+            }
         }
     }
 

@@ -89,7 +89,7 @@ public class InstallationIT {
             }
             distribution.stop();
             distribution.start();
-            assertTrue("installed at the console, still there after a restart", slackInstalled(distribution));
+            awaitSlack(distribution, true); // installed at the console: still there after a restart
             try (Flow flow = new Flow(distribution.api(), credentials.agentKey(AGENT))) {
                 Distribution.Console removed = distribution.console("feature:uninstall " + SLACK);
                 assertEquals(removed.output(), 0, removed.exitCode());
@@ -100,12 +100,6 @@ public class InstallationIT {
             Distribution.Console refused = distribution.console("feature:install countersign-no-such-thing");
             assertTrue(refused.output(), refused.output().contains("countersign-no-such-thing"));
         }
-    }
-
-    private static boolean slackInstalled(Distribution distribution) throws Exception {
-        Distribution.Console list = distribution.console("feature:list -i");
-        assertEquals(list.output(), 0, list.exitCode());
-        return isSlackListed(list);
     }
 
     private static boolean isSlackListed(Distribution.Console list) {
