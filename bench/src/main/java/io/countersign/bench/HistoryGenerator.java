@@ -30,7 +30,8 @@ import io.countersign.api.notify.Notification;
 import io.countersign.api.notify.NotificationKind;
 import io.countersign.camel.internal.BenchNotifications;
 import io.countersign.core.internal.BenchHistory;
-import io.countersign.journal.internal.BenchJournal;
+import io.countersign.camel.RequestSummary;
+import io.countersign.journal.internal.FileJournal;
 import io.countersign.ledger.internal.Checkpointer;
 import io.countersign.policy.drools.internal.BenchPolicy;
 import io.countersign.policy.drools.internal.DroolsPolicyEngine;
@@ -140,7 +141,7 @@ final class HistoryGenerator {
     private final AtomicLong simulatedSeconds = new AtomicLong();
     private final BenchHistory.Activity activity = new BenchHistory.Activity();
     private final List<StandingApproval> standing = new ArrayList<>();
-    private BenchJournal journal;
+    private FileJournal journal;
     private DroolsPolicyEngine policy;
     private String keyId;
     private long order;
@@ -316,7 +317,7 @@ final class HistoryGenerator {
 
         SigningKeys keys = KeyRing.open(data.resolve("keys"), "");
         keyId = keys.keys().get(keys.keys().size() - 1).keyId();
-        journal = BenchJournal.open(data.resolve("journal"), clock);
+        journal = FileJournal.open(data.resolve("journal"), clock);
         Checkpointer checkpoints = Checkpointer.open(journal, keys, data.resolve("ledger"), Duration.ofDays(365),
                 Long.MAX_VALUE);
         Thread signer = new Thread(() -> signCheckpoints(checkpoints), "bench-checkpoints");
@@ -725,7 +726,7 @@ final class HistoryGenerator {
                     reference.put("expiresAt", (shown.deadline().isBefore(byTtl) ? shown.deadline() : byTtl)
                             .toString());
                 } else {
-                    reference.put("outcome", outcome(shown.status()));
+                    reference.put("outcome", RequestSummary.outcomeOf(shown.status()));
                 }
                 reference.put("messageId", "<" + uuid() + "@countersign.local>");
                 Delivery delivery = deliver(NotificationKind.REVIEW, reviewer, shown, null, reference);
@@ -735,16 +736,6 @@ final class HistoryGenerator {
                 }
             });
         }
-    }
-
-    private static String outcome(RequestStatus status) {
-        return switch (status) {
-            case PENDING -> null;
-            case ALLOWED -> "Allowed";
-            case APPROVED -> "Approved";
-            case DENIED -> "Denied";
-            case EXPIRED -> "Expired";
-        };
     }
 
     private Delivery deliver(NotificationKind kind, Reviewer reviewer, RequestView view, Delivery previous,
@@ -783,7 +774,7 @@ final class HistoryGenerator {
                 Delivery previous = pending.slots.get(reviewerId);
                 ObjectNode reference = previous.reference().deepCopy();
                 if (view.status() != RequestStatus.PENDING && !reference.hasNonNull("outcome")) {
-                    reference.put("outcome", outcome(view.status()));
+                    reference.put("outcome", RequestSummary.outcomeOf(view.status()));
                     reference.put("outcomeMessageId", "<" + uuid() + "@countersign.local>");
                 }
                 deliver(NotificationKind.UPDATE, REVIEWERS.get(reviewerId), view, previous, reference);

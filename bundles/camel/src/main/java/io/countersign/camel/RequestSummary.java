@@ -62,7 +62,7 @@ public record RequestSummary(String requestId, String digest, String title, List
                 view.decision().route().quorums().stream().map(RequestSummary::quorum).toList());
         List<String> votes = view.votes().stream().map(RequestSummary::vote).toList();
         return new RequestSummary(view.id(), view.request().digest(), title, fields, view.decision().reasons(),
-                quorum, votes, outcome(view.status()), view.deadline());
+                quorum, votes, outcomeOf(view.status()), view.deadline());
     }
 
     private static String parameters(RequestView view) {
@@ -89,7 +89,8 @@ public record RequestSummary(String requestId, String digest, String title, List
                 + " via " + vote.channel() + " at " + vote.at();
     }
 
-    private static String outcome(RequestStatus status) {
+    /** What a closed request's messages say became of it ("Approved", ...); {@code null} while it is pending. */
+    public static String outcomeOf(RequestStatus status) {
         return switch (status) {
             case PENDING -> null;
             case ALLOWED -> "Allowed";

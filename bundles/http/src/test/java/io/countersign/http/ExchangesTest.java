@@ -15,8 +15,6 @@ import java.util.Locale;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,29 +34,24 @@ class ExchangesTest {
 
     private static final String BODY = "{\"verdict\":\"approve\"}";
 
-    private Server server;
+    private LocalServer server;
     private int port;
 
     @BeforeEach
     void refuseEveryRequestWithoutReadingItsBody() throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        server.setHandler(new Handler.Abstract() {
+        server = LocalServer.start(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 Exchanges.unauthorized(response, callback, "no credentials");
                 return true;
             }
         });
-        server.start();
-        port = connector.getLocalPort();
+        port = server.port();
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
+        server.close();
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.countersign.http.HealthSource;
+import io.countersign.http.LocalServer;
 import io.countersign.http.HttpRoute;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,8 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,23 +28,18 @@ class HealthEndpointsTest {
     private final AtomicReference<HealthSource> source = new AtomicReference<>();
     private final RouteTable routes = new RouteTable();
     private final HttpClient client = HttpClient.newHttpClient();
-    private Server server;
+    private LocalServer server;
     private int port;
 
     @BeforeEach
     void start() throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        server.setHandler(new Dispatcher(routes, source::get));
-        server.start();
-        port = connector.getLocalPort();
+        server = LocalServer.start(new Dispatcher(routes, source::get));
+        port = server.port();
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
+        server.close();
     }
 
     @Test

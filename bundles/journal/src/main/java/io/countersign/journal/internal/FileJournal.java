@@ -9,6 +9,7 @@ import io.countersign.api.health.Readiness;
 import io.countersign.api.health.ReadinessCheck;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +62,16 @@ public final class FileJournal implements Journal, MerkleLog, ReadinessCheck, Au
     public static FileJournal open(Path directory, long segmentBytes) throws IOException {
         FileJournal journal = new FileJournal();
         journal.store = JournalStore.open(JournalOptions.defaults(directory).withSegmentBytes(segmentBytes));
+        return journal;
+    }
+
+    /**
+     * Opens a journal outside OSGi that stamps its entries with {@code clock} (the restart benchmark writes a simulated
+     * day of history); {@link #close()} it when done.
+     */
+    public static FileJournal open(Path directory, Clock clock) throws IOException {
+        FileJournal journal = new FileJournal();
+        journal.store = JournalStore.open(JournalOptions.defaults(directory).withClock(clock));
         return journal;
     }
 
