@@ -11,4 +11,12 @@ public interface ReadinessCheck {
 
     /** What the component says now. Called on every health request: cheap, never blocking, never throwing. */
     Readiness readiness();
+
+    /**
+     * Whether {@link #readiness()} would say ready; asked on every request that writes, so a component whose full
+     * answer costs more than a field read overrides it.
+     */
+    default boolean isReady() {
+        return readiness().ready();
+    }
 }

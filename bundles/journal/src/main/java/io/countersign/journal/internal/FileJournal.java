@@ -101,6 +101,12 @@ public final class FileJournal implements Journal, MerkleLog, ReadinessCheck, Au
         return readiness(current.health());
     }
 
+    @Override
+    public boolean isReady() {
+        JournalStore current = store;
+        return current != null && current.isWriting();
+    }
+
     static Readiness readiness(JournalStore.Health health) {
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         details.put("state", health.state().name().toLowerCase(Locale.ROOT));

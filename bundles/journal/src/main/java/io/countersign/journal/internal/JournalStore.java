@@ -196,6 +196,11 @@ final class JournalStore implements AutoCloseable {
                 trouble.untilNextAttempt(), spare);
     }
 
+    /** Whether appends are being written now: not closed, no write being retried, no failed fsync. */
+    boolean isWriting() {
+        return !closed.get() && writer.trouble() == null;
+    }
+
     /** While a failed write is retried, the time to its next attempt; otherwise a second. */
     private Duration retryAfter() {
         JournalWriter.Trouble trouble = writer.trouble();

@@ -54,7 +54,24 @@ final class NodeHealth {
 
     /** Why writes cannot be taken now (the journal cannot write), if so. */
     static Optional<Readiness> writesRefused(List<ReadinessCheck> checks) {
-        return readiness(checks).stream().filter(r -> r.component().equals(JOURNAL) && !r.ready()).findFirst();
+        // on every write: only a check that is not ready is asked for its full answer
+        for (ReadinessCheck check : checks) {
+            if (!isReady(check)) {
+                Readiness full = readiness(List.of(check)).get(0);
+                if (full.component().equals(JOURNAL) && !full.ready()) {
+                    return Optional.of(full);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isReady(ReadinessCheck check) {
+        try {
+            return check.isReady();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The policy engine fails closed, denying everything, while no rule set is active. */

@@ -91,6 +91,24 @@ class NodeHealthTest {
         assertEquals("health-unknown", status.reason());
     }
 
+    @Test
+    void aWriteAsksOnlyTheCheapQuestion_ofChecksThatAreReady() {
+        ReadinessCheck readyAndCostly = new ReadinessCheck() {
+            @Override
+            public Readiness readiness() {
+                throw new AssertionError("the full answer was built on the write path");
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+        };
+        assertTrue(NodeHealth.writesRefused(List.of(readyAndCostly, JOURNAL_UP)).isEmpty());
+        assertEquals("journal-unavailable",
+                NodeHealth.writesRefused(List.of(readyAndCostly, JOURNAL_RETRYING)).orElseThrow().reason());
+    }
+
     private static PolicyEngine policy(String version) {
         return new PolicyEngine() {
             @Override

@@ -136,6 +136,11 @@ public final class DroolsPolicyEngine implements PolicyEngine, ReadinessCheck {
         return runtime.version();
     }
 
+    @Override
+    public boolean isReady() {
+        return runtime.failure() == null;
+    }
+
     /** Not ready while no rule set decides: every request is then denied (fail closed), never approved. */
     @Override
     public Readiness readiness() {
