@@ -110,4 +110,11 @@ public interface ApprovalService {
 
     /** Where this request's entries are in the journal, in order; empty for an unknown request. */
     List<Long> journalSeqs(String requestId);
+
+    /**
+     * Where the entries other bundles wrote about this request are in the journal (those whose {@code data.request}
+     * names it and whose type is not the approval flow's own, e.g. {@code notification.sent}), in order; empty for an
+     * unknown request. What the notification outbox rebuilds its state from, without reading the whole journal.
+     */
+    List<Long> mentions(String requestId);
 }

@@ -30,4 +30,23 @@ public interface Journal {
 
     /** How many entries are durable. */
     long size();
+
+    /**
+     * Calls {@code consumer} with every durable entry from {@code fromSeq} on, in order and each once: first those
+     * already durable (read back), then each new one as soon as it is durable, on a thread of the follower's own
+     * (never the appender's), until the returned handle is closed. This is how derived state (snapshots, indexes) is
+     * kept off the request path. The entries are shared: the consumer must not modify them. A consumer that throws
+     * stops its follower (the failure is logged).
+     */
+    Following follow(long fromSeq, Consumer<JournalEntry> consumer);
+
+    /** A running {@link #follow}; closing it stops the consumer from being called (after the call in progress). */
+    interface Following extends AutoCloseable {
+
+        /** The seq of the next entry the consumer is to be given. */
+        long position();
+
+        @Override
+        void close();
+    }
 }

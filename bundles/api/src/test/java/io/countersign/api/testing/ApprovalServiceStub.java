@@ -114,6 +114,11 @@ public abstract class ApprovalServiceStub implements ApprovalService {
     }
 
     @Override
+    public List<Long> mentions(String requestId) {
+        throw notUsed("mentions");
+    }
+
+    @Override
     public void addListener(io.countersign.api.RequestListener listener) {
         throw notUsed("addListener");
     }

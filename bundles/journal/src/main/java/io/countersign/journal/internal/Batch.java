@@ -32,6 +32,15 @@ final class Batch {
         return new Batch(pendings, from, to, outcomes);
     }
 
+    /** Passes each entry the batch made durable to {@code sink}, in journal order. */
+    void forEachEntry(java.util.function.Consumer<JournalEntry> sink) {
+        for (Object outcome : outcomes) {
+            if (outcome instanceof JournalEntry entry) {
+                sink.accept(entry);
+            }
+        }
+    }
+
     void complete() {
         for (int i = 0; i < futures.length; i++) {
             if (outcomes[i] instanceof JournalEntry entry) {

@@ -7,13 +7,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Completes futures in journal order on its own thread: what callers chain on them (writing HTTP responses) then
- * overlaps with the writer's next fsync instead of delaying it.
+ * overlaps with the writer's next fsync instead of delaying it. Then hands the durable entries to the followers.
  */
 final class Completer implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Completer.class);
 
     private final BlockingQueue<Batch> batches = new LinkedBlockingQueue<>();
+    private final JournalFollowers followers;
+
+    Completer(JournalFollowers followers) {
+        this.followers = followers;
+    }
 
     void submit(Batch batch) {
         batches.add(batch);
@@ -42,6 +47,7 @@ final class Completer implements Runnable {
             } catch (RuntimeException e) {
                 LOG.error("Completing journal futures failed", e);
             }
+            batch.forEachEntry(followers::published);
         }
     }
 }

@@ -152,6 +152,11 @@ public final class FileJournal implements Journal, MerkleLog, ReadinessCheck, Au
         return store.read(fromSeq, limit);
     }
 
+    @Override
+    public Following follow(long fromSeq, Consumer<JournalEntry> consumer) {
+        return store.follow(fromSeq, consumer);
+    }
+
     /** The number of durable entries, which is also the size of the Merkle tree. */
     @Override
     public long size() {

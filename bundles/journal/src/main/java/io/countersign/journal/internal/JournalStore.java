@@ -66,7 +66,8 @@ final class JournalStore implements AutoCloseable {
     private final MerkleTree tree;
     private final Preallocator preallocator;
     private final PendingQueue queue;
-    private final Completer completer = new Completer();
+    private final JournalFollowers followers;
+    private final Completer completer;
     private final JournalWriter writer;
     private final Thread writerThread;
     private final Thread completerThread;
@@ -80,6 +81,9 @@ final class JournalStore implements AutoCloseable {
         this.tree = tree;
         this.preallocator = preallocator;
         this.queue = new PendingQueue(options.queueCapacity());
+        this.followers = new JournalFollowers((from, to, sink) -> JournalReader.read(index, from, to, sink),
+                this::size);
+        this.completer = new Completer(followers);
         this.writer = new JournalWriter(queue, completer, preallocator, index, tree, options, segment, state);
         this.writerThread = daemon(writer, "countersign-journal-writer");
         this.completerThread = daemon(completer, "countersign-journal-completer");
@@ -234,6 +238,11 @@ final class JournalStore implements AutoCloseable {
         JournalReader.read(index, fromSeq, size(), consumer);
     }
 
+    /** See {@link io.countersign.api.Journal#follow}. */
+    io.countersign.api.Journal.Following follow(long fromSeq, Consumer<JournalEntry> consumer) {
+        return followers.follow(fromSeq, consumer);
+    }
+
     /** Stops taking appends, writes and syncs every queued one, completes every future and releases the files. */
     @Override
     public void close() {
@@ -244,6 +253,7 @@ final class JournalStore implements AutoCloseable {
         join(writerThread);
         completer.stop();
         join(completerThread);
+        followers.close();
         try {
             writer.closeSegment();
         } catch (IOException e) {

@@ -258,6 +258,11 @@ class EvidenceApiTest {
             public long size() {
                 return fixture.journal.size();
             }
+
+            @Override
+            public Following follow(long fromSeq, Consumer<JournalEntry> consumer) {
+                return fixture.journal.follow(fromSeq, consumer);
+            }
         };
     }
 }

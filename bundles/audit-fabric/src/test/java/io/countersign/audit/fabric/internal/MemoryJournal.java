@@ -65,6 +65,11 @@ final class MemoryJournal implements Journal {
         return entries.size();
     }
 
+    @Override
+    public Following follow(long fromSeq, Consumer<JournalEntry> consumer) {
+        throw new UnsupportedOperationException("the anchorer does not follow the journal");
+    }
+
     synchronized List<JournalEntry> ofType(String type) {
         return entries.stream().filter(entry -> entry.type().equals(type)).toList();
     }

@@ -43,6 +43,11 @@ class NodeHealthTest {
         public long size() {
             return 12;
         }
+
+        @Override
+        public Following follow(long fromSeq, Consumer<JournalEntry> consumer) {
+            throw new UnsupportedOperationException();
+        }
     };
 
     private static final ReadinessCheck JOURNAL_UP = () -> Readiness.ready("journal",
