@@ -9,6 +9,7 @@ import io.countersign.api.Agent;
 import io.countersign.api.Decision;
 import io.countersign.api.Journal;
 import io.countersign.api.JournalEntry;
+import io.countersign.api.MerkleLog;
 import io.countersign.api.PolicyContext;
 import io.countersign.api.PolicyEngine;
 import io.countersign.api.health.Readiness;
@@ -22,6 +23,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -41,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * a rule set goes live only through an approved policy change ({@link PolicyGovernance}). In {@code development}
  * mode the directory is hot reloaded, for one engineer's machine. Immediate, so that the rules compile (and any
  * error is logged) when the configuration arrives, not on the first request.
+ * <p>
+ * A governed start reads the policy history from {@code state.bin} and the journal after it ({@link PolicyRestore}),
+ * not the whole journal, and compiles the active rule set on a thread of its own: the service registers at once, is
+ * not ready ({@code starting}) until the compile is done, and decisions wait for it.
  */
 @Component(service = {PolicyEngine.class, DroolsPolicyEngine.class, ReadinessCheck.class},
         configurationPid = DroolsPolicyEngine.PID,
@@ -74,32 +80,63 @@ public final class DroolsPolicyEngine implements PolicyEngine, ReadinessCheck {
         @AttributeDefinition(name = "Default review timeout",
                 description = "ISO-8601 duration reviewers have when no rule sets a deadline")
         String defaultReviewTimeout() default "PT1H";
+
+        @AttributeDefinition(name = "State directory", required = false, description = "Where state.bin is kept: the"
+                + " positions of the policy's entries in the journal, so that a start reads those and the journal's"
+                + " tail instead of the whole journal. Derived data, safe to delete. Empty: ${countersign.data}/policy;"
+                + " a relative path is resolved against karaf.base")
+        String stateDirectory() default "";
+
+        @AttributeDefinition(name = "Decision wait at start", description = "ISO-8601 duration a decision waits for"
+                + " the rule set being compiled at start before it is denied (fail closed)")
+        String startWait() default "PT30S";
     }
+
+    static final String STARTING = "the policy is being compiled";
 
     private final PolicyRuntime runtime;
     private final String mode;
     private final Journal journal;
+    private final MerkleLog merkle;
     private final Clock clock;
+    private final Duration startWait;
     private final AtomicReference<ActivePolicy> active = new AtomicReference<>();
     /** The policy-change entries read at start, for the change component to take once instead of reading again. */
-    private final AtomicReference<History> history = new AtomicReference<>();
-
-    /** Every policy-change entry before {@code nextSeq}, in journal order. */
-    record History(List<JournalEntry> entries, long nextSeq) {
-    }
+    private final AtomicReference<PolicyHistory> history = new AtomicReference<>();
+    private final PolicyFollower follower;
+    private final PolicyStartup startup;
 
     @Activate
-    public DroolsPolicyEngine(Config config, @Reference Journal journal) throws IOException {
-        this(config, journal, Clock.systemUTC());
+    public DroolsPolicyEngine(Config config, @Reference Journal journal, @Reference MerkleLog merkle)
+            throws IOException {
+        this(config, journal, merkle, Clock.systemUTC(), PolicyStartup.ownThread());
     }
 
+    /**
+     * Outside OSGi without a Merkle log (tools, the benchmark's generator): no {@code state.bin} is kept, and the start
+     * is complete when the constructor returns.
+     */
     DroolsPolicyEngine(Config config, Journal journal, Clock clock) throws IOException {
+        this(config, journal, null, clock, Runnable::run);
+    }
+
+    /**
+     * @param merkle the journal's tree, for {@code state.bin}; {@code null} keeps none
+     * @param starter runs the governed start (the compile) off the activating thread
+     */
+    DroolsPolicyEngine(Config config, Journal journal, MerkleLog merkle, Clock clock, Executor starter)
+            throws IOException {
         this.mode = mode(config);
         this.journal = journal;
+        this.merkle = merkle;
         this.clock = clock;
+        this.startWait = duration(config.startWait(), "PT30S", "startWait");
         // the bundle's own loader: it sees the embedded Drools jars, ECJ and the fact model
-        runtime = new PolicyRuntime(rulesDir(config), reviewTimeout(config), loader());
+        runtime = new PolicyRuntime(rulesDir(config), duration(config.defaultReviewTimeout(), "PT1H",
+                "defaultReviewTimeout"), loader());
         if (mode.equals(DEVELOPMENT)) {
+            follower = null;
+            startup = PolicyStartup.completed();
             LOG.warn("policy in DEVELOPMENT mode: rule files in {} go live when they change, without review; never"
                     + " run production like this", runtime.rulesDir());
             runtime.reload();
@@ -113,7 +150,12 @@ public final class DroolsPolicyEngine implements PolicyEngine, ReadinessCheck {
                 }
             }
         } else {
-            startGoverned();
+            PolicyStateFile stateFile = merkle == null ? null : stateFile(config);
+            PolicyRestore restored = restore(stateFile);
+            follower = restored == null || stateFile == null ? null : follow(stateFile, restored);
+            startup = restored == null ? PolicyStartup.completed() : PolicyStartup.run(starter,
+                    () -> startGoverned(restored.history().lastActivated()),
+                    this::failedToStart);
         }
     }
 
@@ -123,11 +165,21 @@ public final class DroolsPolicyEngine implements PolicyEngine, ReadinessCheck {
 
     @Deactivate
     void deactivate() {
+        // a start still running would journal or install into what is being closed
+        startup.await(startWait);
+        if (follower != null) {
+            follower.close();
+        }
         runtime.close();
     }
 
+    /** Waits for the start (bounded): until the rule set compiled, or failed to, nothing decides. */
     @Override
     public Decision decide(ActionRequest request, Agent agent, PolicyContext context) {
+        if (!started()) {
+            return Decision.failClosed(STARTING + " and did not finish within " + startWait
+                    + ": every action is denied until it does", PolicyRuntime.NO_VERSION);
+        }
         return runtime.decide(request, agent, context);
     }
 
@@ -136,9 +188,15 @@ public final class DroolsPolicyEngine implements PolicyEngine, ReadinessCheck {
         return runtime.version();
     }
 
+    /** The version once the start is done (waiting as long as a decision would): what policy changes build on. */
+    String startedVersion() {
+        started();
+        return runtime.version();
+    }
+
     @Override
     public boolean isReady() {
-        return runtime.failure() == null;
+        return startup.isDone() && runtime.failure() == null;
     }
 
     /** Not ready while no rule set decides: every request is then denied (fail closed), never approved. */
@@ -146,6 +204,9 @@ public final class DroolsPolicyEngine implements PolicyEngine, ReadinessCheck {
     public Readiness readiness() {
         ObjectNode details = JsonNodeFactory.instance.objectNode().put("version", runtime.version())
                 .put("mode", mode);
+        if (!startup.isDone()) {
+            return Readiness.notReady("policy", "starting", STARTING, Duration.ofSeconds(1), details);
+        }
         String failure = runtime.failure();
         return failure == null ? Readiness.ready("policy", details)
                 : Readiness.notReady("policy", "policy-failed-closed", failure, Duration.ofSeconds(30), details);
@@ -176,9 +237,9 @@ public final class DroolsPolicyEngine implements PolicyEngine, ReadinessCheck {
      * The policy-change entries this engine read at start, handed over once: the change component then reads only
      * the journal after them. Empty (from seq 0) when it read none (development mode) or they were taken already.
      */
-    History takeHistory() {
-        History taken = history.getAndSet(null);
-        return taken != null ? taken : new History(List.of(), 0);
+    PolicyHistory takeHistory() {
+        PolicyHistory taken = history.getAndSet(null);
+        return taken != null ? taken : PolicyHistory.EMPTY;
     }
 
     Path rulesDir() {
@@ -195,6 +256,9 @@ public final class DroolsPolicyEngine implements PolicyEngine, ReadinessCheck {
      */
     void activateApproved(CompiledPolicy policy, Map<String, String> files, String change, String reviewRequest,
                           List<String> approvers) {
+        if (!started()) {
+            throw new IllegalStateException(STARTING + ": the approved rule set cannot be activated yet");
+        }
         Instant at = clock.instant();
         ObjectNode data = JsonNodeFactory.instance.objectNode();
         data.put("version", policy.version());
@@ -210,41 +274,59 @@ public final class DroolsPolicyEngine implements PolicyEngine, ReadinessCheck {
         active.set(new ActivePolicy(policy.version(), at, change, approvers, mode));
     }
 
+    private void failedToStart(Throwable e) {
+        LOG.error("the rule set could not be started", e);
+        runtime.failClosed("the rule set could not be started: " + e);
+    }
+
+    private boolean started() {
+        return startup.isDone() || startup.await(startWait);
+    }
+
+    /** The policy history at start; {@code null} (and failed closed) if the journal cannot be read. */
+    private PolicyRestore restore(PolicyStateFile stateFile) {
+        try {
+            PolicyRestore restored = stateFile == null ? PolicyRestore.withoutState(journal)
+                    : PolicyRestore.restore(stateFile, journal, merkle);
+            history.set(restored.history());
+            return restored;
+        } catch (RuntimeException e) {
+            runtime.failClosed("the journal could not be read for the active rule set: " + e);
+            return null;
+        }
+    }
+
+    /** Keeps {@code state.bin} current from now on; without it the next start reads the whole journal, no worse. */
+    private PolicyFollower follow(PolicyStateFile stateFile, PolicyRestore restored) {
+        PolicyFollower started = new PolicyFollower(journal, merkle, stateFile, PolicyFollower.Interval.DEFAULT,
+                System::nanoTime);
+        try {
+            started.start(restored);
+            return started;
+        } catch (RuntimeException e) {
+            LOG.warn("policy state {} is not kept: the journal cannot be followed ({}); the next start reads the whole"
+                    + " journal", stateFile.path(), e.toString());
+            return null;
+        }
+    }
+
     /**
      * The last rule set the journal says was activated, recompiled from the journal's copy of its files; an empty
      * journal activates the directory's rule set as the bootstrap. Fails closed: a journaled rule set that no longer
-     * compiles, or a journal that cannot be read, leaves no active rule set, never the directory's.
+     * compiles leaves no active rule set, never the directory's.
      */
-    private void startGoverned() {
-        JsonNode[] last = new JsonNode[1];
-        List<JournalEntry> policyEntries = new ArrayList<>();
-        long[] next = new long[1];
-        try {
-            journal.replay(0, entry -> {
-                next[0] = entry.seq() + 1;
-                if (PolicyEntries.isPolicyChange(entry.type())) {
-                    policyEntries.add(entry);
-                    if (entry.type().equals(PolicyEntries.ACTIVATED)) {
-                        last[0] = entry.data();
-                    }
-                }
-            });
-            history.set(new History(policyEntries, next[0]));
-        } catch (RuntimeException e) {
-            runtime.failClosed("the journal could not be read for the active rule set: " + e);
-            return;
-        }
+    private void startGoverned(JournalEntry lastActivated) {
         RuleFiles directory = null;
         try {
             directory = RuleFiles.read(runtime.rulesDir());
         } catch (IOException e) {
             LOG.warn("the rules directory cannot be read: {}", e.getMessage());
         }
-        if (last[0] == null) {
+        if (lastActivated == null) {
             bootstrap(directory);
             return;
         }
-        JsonNode entry = last[0];
+        JsonNode entry = lastActivated.data();
         Map<String, String> files = PolicyEntries.files(entry.path("files"));
         RuleFiles rules = new RuleFiles(PolicyEntries.ruleFiles(files), RuleFiles.versionOf(PolicyEntries.ruleFiles(
                 files)));
@@ -331,17 +413,37 @@ public final class DroolsPolicyEngine implements PolicyEngine, ReadinessCheck {
         if (configured == null || configured.isBlank()) {
             throw new IllegalArgumentException(PID + ": rulesDir is not configured");
         }
+        return underKarafBase(configured);
+    }
+
+    /** {@code null} when neither the configuration nor {@code countersign.data} says where. */
+    private static PolicyStateFile stateFile(Config config) {
+        String configured = config.stateDirectory();
+        if (configured != null && !configured.isBlank()) {
+            return new PolicyStateFile(underKarafBase(configured));
+        }
+        String data = System.getProperty("countersign.data");
+        if (data == null || data.isBlank()) {
+            LOG.warn("{}: no stateDirectory and no countersign.data: the policy keeps no state.bin, and every start"
+                    + " reads the whole journal", PID);
+            return null;
+        }
+        return new PolicyStateFile(Path.of(data.strip(), "policy"));
+    }
+
+    private static Path underKarafBase(String configured) {
         Path path = Path.of(configured.strip());
         String base = System.getProperty("karaf.base");
         return path.isAbsolute() || base == null ? path : Path.of(base).resolve(path);
     }
 
-    private static Duration reviewTimeout(Config config) {
+    private static Duration duration(String configured, String unset, String attribute) {
+        String text = configured == null ? unset : configured;
         try {
-            return Duration.parse(config.defaultReviewTimeout().strip());
+            return Duration.parse(text.strip());
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(PID + ": defaultReviewTimeout must be an ISO-8601 duration such as"
-                    + " PT1H, got " + config.defaultReviewTimeout(), e);
+            throw new IllegalArgumentException(PID + ": " + attribute + " must be an ISO-8601 duration such as "
+                    + unset + ", got " + configured, e);
         }
     }
 }

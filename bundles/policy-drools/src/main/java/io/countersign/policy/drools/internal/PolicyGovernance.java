@@ -179,7 +179,7 @@ public final class PolicyGovernance implements PolicyChanges {
             throw rejected(RequestRejectedException.Reason.INVALID, "the rule set fails its tests, so it cannot be"
                     + " submitted:\n" + report.text());
         }
-        String base = engine.version();
+        String base = engine.startedVersion();
         if (report.version().equals(base)) {
             throw rejected(RequestRejectedException.Reason.INVALID, "rule set " + base + " is already active");
         }
@@ -277,9 +277,10 @@ public final class PolicyGovernance implements PolicyChanges {
         }
         List<String> approvers = view.votes().stream().filter(v -> v.verdict() == Verdict.APPROVE)
                 .map(Vote::reviewer).sorted().toList();
-        if (!engine.version().equals(change.baseVersion())) {
+        String active = engine.startedVersion();
+        if (!active.equals(change.baseVersion())) {
             close(change, PolicyChange.Status.STALE, "approved, but it was proposed against " + change.baseVersion()
-                    + " and " + engine.version() + " is active now: propose it again on top of the active rule set",
+                    + " and " + active + " is active now: propose it again on top of the active rule set",
                     now);
             return;
         }
@@ -322,7 +323,7 @@ public final class PolicyGovernance implements PolicyChanges {
 
     /** Rebuilds the changes from the entries the engine read at start and the journal after them. */
     private void recover() {
-        DroolsPolicyEngine.History read = engine.takeHistory();
+        PolicyHistory read = engine.takeHistory();
         read.entries().forEach(this::replay);
         journal.replay(read.nextSeq(), this::replay);
     }

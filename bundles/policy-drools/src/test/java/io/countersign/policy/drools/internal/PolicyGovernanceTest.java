@@ -75,7 +75,8 @@ class PolicyGovernanceTest {
 
     private void open(String mode) throws IOException {
         journal = FileJournal.open(dir.resolve("journal"), 1 << 20);
-        engine = new DroolsPolicyEngine(config(mode), journal, Clock.systemUTC());
+        engine = new DroolsPolicyEngine(config(mode), journal, journal, Clock.systemUTC(), PolicyStartup.ownThread());
+        engine.startedVersion(); // as a node does before it is ready: the compile runs on a thread of its own
         approvals = new ApprovalEngine(journal, engine, KeyRing.open(dir.resolve("keys"), "policy.test/log"), null,
                 ApprovalEngine.defaultConfig());
         governance = new PolicyGovernance(engine, approvals, journal, "policy-admins", 2, Duration.ofDays(2),
@@ -97,7 +98,7 @@ class PolicyGovernanceTest {
 
     private DroolsPolicyEngine.Config config(String mode) {
         Map<String, Object> values = Map.of("rulesDir", rules.toString(), "mode", mode, "watch", true,
-                "defaultReviewTimeout", "PT1H");
+                "defaultReviewTimeout", "PT1H", "stateDirectory", dir.resolve("policy").toString());
         return (DroolsPolicyEngine.Config) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {DroolsPolicyEngine.Config.class}, (proxy, method, args) -> values.get(method.getName()));
     }
@@ -258,6 +259,8 @@ class PolicyGovernanceTest {
         assertEquals(PolicyChange.Status.ACTIVATED, awaitSettled(change).status());
 
         restart(DroolsPolicyEngine.GOVERNED);
+        assertEquals(journal.size(), new PolicyStateFile(dir.resolve("policy")).read().size(),
+                "state.bin is current after the restart");
         assertEquals(change.version(), engine.version());
         assertNotEquals(bootstrap, engine.version());
         assertEquals(RuleFiles.read(rules).version(), bootstrap, "the directory still holds the old files");
