@@ -2,6 +2,7 @@ package io.countersign.journal.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 @ObjectClassDefinition(name = "Countersign journal",
         description = "The embedded append-only, hash-chained journal (segment files with group-commit fsync)")
@@ -31,4 +32,25 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + " at start (too little space, unreadable, locked by another process, damaged); a journal reopened later"
             + " (a configuration change) only fails its activation")
     boolean exitOnOpenFailure() default true;
+
+    @AttributeDefinition(description = "Seal the verified journal (seal.bin: its size, Merkle root and last entry)"
+            + " after at most this many new entries, so that an open verifies only what follows the seal")
+    long sealEveryEntries() default 100_000;
+
+    @AttributeDefinition(description = "Seal the verified journal at least this often while entries are appended, in"
+            + " milliseconds")
+    long sealEveryMillis() default 60_000;
+
+    @AttributeDefinition(description = "What an open verifies before the journal serves: 'sealed' checks the seal"
+            + " against the Merkle tree and verifies the entries after it, leaving the sealed prefix to the background"
+            + " scrub; 'full' verifies every entry (start-up time grows with the journal)",
+            options = {
+                @Option(label = "sealed", value = "sealed"),
+                @Option(label = "full", value = "full")
+            })
+    String verifyOnOpen() default "sealed";
+
+    @AttributeDefinition(description = "Pace of the background scrub that re-verifies the sealed prefix, in entries"
+            + " per second")
+    long scrubEntriesPerSecond() default 200_000;
 }

@@ -8,12 +8,24 @@ final class CorruptJournalException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    private final String damage;
+
     CorruptJournalException(Path segment, long offset, long seq, String what) {
-        super("journal segment " + segment + ", byte offset " + offset + ", seq " + seq + ": " + what
-                + "; refusing to open the journal (tampering or corruption)");
+        this("journal segment " + segment + ", byte offset " + offset + ", seq " + seq + ": " + what,
+                "; refusing to open the journal (tampering or corruption)");
     }
 
     CorruptJournalException(String message) {
-        super(message);
+        this(message, "");
+    }
+
+    private CorruptJournalException(String damage, String consequence) {
+        super(damage + consequence);
+        this.damage = damage;
+    }
+
+    /** Where the damage is and what it is, without what the open does about it. */
+    String damage() {
+        return damage;
     }
 }

@@ -88,7 +88,20 @@ public final class FileJournal implements Journal, MerkleLog, ReadinessCheck, Au
         }
         return JournalOptions.defaults(Path.of(directory.trim())).withMaxBatch(config.maxBatch())
                 .withSegmentBytes(config.segmentBytes()).withQueueCapacity(config.queueCapacity())
-                .withRetry(Duration.ofMillis(config.retryMinMillis()), Duration.ofMillis(config.retryMaxMillis()));
+                .withRetry(Duration.ofMillis(config.retryMinMillis()), Duration.ofMillis(config.retryMaxMillis()))
+                .withSeal(new JournalOptions.SealOptions(config.sealEveryEntries(),
+                        Duration.ofMillis(config.sealEveryMillis()), verifyFullOnOpen(config.verifyOnOpen()),
+                        config.scrubEntriesPerSecond()));
+    }
+
+    private static boolean verifyFullOnOpen(String verifyOnOpen) {
+        String value = verifyOnOpen == null ? "sealed" : verifyOnOpen.trim().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "sealed" -> false;
+            case "full" -> true;
+            default -> throw new IllegalArgumentException("verifyOnOpen must be 'sealed' or 'full', not '"
+                    + verifyOnOpen + "'");
+        };
     }
 
     @Override

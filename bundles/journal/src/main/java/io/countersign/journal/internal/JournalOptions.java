@@ -19,9 +19,10 @@ import java.util.Objects;
  * @param retryMin wait before the first retry of a failed write; each later wait doubles, up to {@code retryMax}
  * @param retryMax longest wait between two attempts of a failed write
  * @param freeSpace how many bytes can still be written in a directory, checked before preallocating
+ * @param seal when the journal seals its verified prefix, what an open verifies, and how fast the scrub goes
  */
 record JournalOptions(Path directory, int maxBatch, long segmentBytes, int queueCapacity, ChannelOpener opener,
-                      Clock clock, Duration retryMin, Duration retryMax, FreeSpace freeSpace) {
+                      Clock clock, Duration retryMin, Duration retryMax, FreeSpace freeSpace, SealOptions seal) {
 
     static final int DEFAULT_MAX_BATCH = 1024;
     static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
@@ -29,6 +30,24 @@ record JournalOptions(Path directory, int maxBatch, long segmentBytes, int queue
     static final long MIN_SEGMENT_BYTES = 1024;
     static final Duration DEFAULT_RETRY_MIN = Duration.ofMillis(100);
     static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(5);
+
+    /**
+     * Restart in constant time: a seal is written every {@code everyEntries} entries or {@code every}, whichever comes
+     * first; an open verifies only what follows it unless {@code verifyFullOnOpen}; the scrubber re-verifies the
+     * sealed prefix in the background at {@code scrubEntriesPerSecond}.
+     */
+    record SealOptions(long everyEntries, Duration every, boolean verifyFullOnOpen, long scrubEntriesPerSecond) {
+
+        static final SealOptions DEFAULT = new SealOptions(100_000, Duration.ofSeconds(60), false, 200_000);
+
+        SealOptions {
+            Objects.requireNonNull(every, "every");
+            if (everyEntries < 1 || every.isNegative() || every.isZero() || scrubEntriesPerSecond < 1) {
+                throw new IllegalArgumentException("seal intervals and the scrub pace must be positive, not "
+                        + everyEntries + " entries, " + every + ", " + scrubEntriesPerSecond + " entries/s");
+            }
+        }
+    }
 
     /** The space left for the journal in a directory: its file store's usable space. */
     @FunctionalInterface
@@ -54,6 +73,7 @@ record JournalOptions(Path directory, int maxBatch, long segmentBytes, int queue
         Objects.requireNonNull(opener, "opener");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(freeSpace, "freeSpace");
+        Objects.requireNonNull(seal, "seal");
         Objects.requireNonNull(retryMin, "retryMin");
         Objects.requireNonNull(retryMax, "retryMax");
         if (maxBatch < 1) {
@@ -74,41 +94,47 @@ record JournalOptions(Path directory, int maxBatch, long segmentBytes, int queue
 
     static JournalOptions defaults(Path directory) {
         return new JournalOptions(directory, DEFAULT_MAX_BATCH, DEFAULT_SEGMENT_BYTES, DEFAULT_QUEUE_CAPACITY,
-                ChannelOpener.DEFAULT, Clock.systemUTC(), DEFAULT_RETRY_MIN, DEFAULT_RETRY_MAX, FreeSpace.DEFAULT);
+                ChannelOpener.DEFAULT, Clock.systemUTC(), DEFAULT_RETRY_MIN, DEFAULT_RETRY_MAX, FreeSpace.DEFAULT,
+                SealOptions.DEFAULT);
     }
 
     JournalOptions withMaxBatch(int value) {
         return new JournalOptions(directory, value, segmentBytes, queueCapacity, opener, clock, retryMin, retryMax,
-                freeSpace);
+                freeSpace, seal);
     }
 
     JournalOptions withSegmentBytes(long value) {
         return new JournalOptions(directory, maxBatch, value, queueCapacity, opener, clock, retryMin, retryMax,
-                freeSpace);
+                freeSpace, seal);
     }
 
     JournalOptions withQueueCapacity(int value) {
         return new JournalOptions(directory, maxBatch, segmentBytes, value, opener, clock, retryMin, retryMax,
-                freeSpace);
+                freeSpace, seal);
     }
 
     JournalOptions withOpener(ChannelOpener value) {
         return new JournalOptions(directory, maxBatch, segmentBytes, queueCapacity, value, clock, retryMin, retryMax,
-                freeSpace);
+                freeSpace, seal);
     }
 
     JournalOptions withClock(Clock value) {
         return new JournalOptions(directory, maxBatch, segmentBytes, queueCapacity, opener, value, retryMin, retryMax,
-                freeSpace);
+                freeSpace, seal);
     }
 
     JournalOptions withRetry(Duration min, Duration max) {
         return new JournalOptions(directory, maxBatch, segmentBytes, queueCapacity, opener, clock, min, max,
-                freeSpace);
+                freeSpace, seal);
     }
 
     JournalOptions withFreeSpace(FreeSpace value) {
         return new JournalOptions(directory, maxBatch, segmentBytes, queueCapacity, opener, clock, retryMin, retryMax,
-                value);
+                value, seal);
+    }
+
+    JournalOptions withSeal(SealOptions value) {
+        return new JournalOptions(directory, maxBatch, segmentBytes, queueCapacity, opener, clock, retryMin, retryMax,
+                freeSpace, value);
     }
 }

@@ -71,20 +71,35 @@ final class JournalStore implements AutoCloseable {
     private final JournalWriter writer;
     private final Thread writerThread;
     private final Thread completerThread;
+    private final JournalSealer sealer;
+    private final JournalScrubber scrubber;
+    private final long verifiedOnOpen;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** What the scrubber found damaged in the sealed prefix; the journal refuses appends from then on. */
+    private volatile CorruptJournalException damage;
+    private volatile Instant damagedSince;
 
-    private JournalStore(JournalOptions options, DirectoryLock lock, SparseIndex index, MerkleTree tree,
-                         Preallocator preallocator, ActiveSegment segment, Recovery.State state) {
+    private JournalStore(JournalOptions options, DirectoryLock lock, OpenedJournal opened, Preallocator preallocator,
+                         ActiveSegment segment) {
         this.options = options;
         this.lock = lock;
-        this.index = index;
-        this.tree = tree;
+        this.index = opened.index();
+        this.tree = opened.tree();
         this.preallocator = preallocator;
         this.queue = new PendingQueue(options.queueCapacity());
-        this.followers = new JournalFollowers((from, to, sink) -> JournalReader.read(index, from, to, sink),
+        Recovery.State state = opened.state();
+        this.verifiedOnOpen = state.verified();
+        this.sealer = new JournalSealer(options.directory(), options.opener(), tree,
+                opened.seal() == null ? 0 : opened.seal().size());
+        index.onClosedSegment(sealer);
+        // The scrub checks what the open did not read; whatever the open verified counts as scrubbed once it is done.
+        this.scrubber = new JournalScrubber(options.directory(), options.opener(), tree, opened.seal(),
+                state.boundary() == null ? null : Seal.of(state.boundary(), tree.root(state.nextSeq())),
+                options.seal().scrubEntriesPerSecond(), this::damaged);
+        this.followers = new JournalFollowers((from, to, sink) -> readDurable(from, to, sink),
                 this::size);
         this.completer = new Completer(followers);
-        this.writer = new JournalWriter(queue, completer, preallocator, index, tree, options, segment, state);
+        this.writer = new JournalWriter(queue, completer, preallocator, index, tree, sealer, options, segment, state);
         this.writerThread = daemon(writer, "countersign-journal-writer");
         this.completerThread = daemon(completer, "countersign-journal-completer");
     }
@@ -100,14 +115,10 @@ final class JournalStore implements AutoCloseable {
         MerkleTree tree = null;
         Preallocator preallocator = null;
         try {
-            SparseIndex index = new SparseIndex();
-            tree = MerkleTree.open(options.directory(), NodeFile.DEFAULT_CHUNK_BYTES, options.opener());
-            Recovery.State state = Recovery.run(options.directory(), options.opener(), index, tree);
-            tree.finishRecovery();
-            if (tree.rewrittenNodes() > 0) {
-                LOG.info("Journal {}: rewrote {} stored Merkle tree nodes that were missing or wrong",
-                        options.directory(), tree.rewrittenNodes());
-            }
+            OpenedJournal opened = OpenedJournal.recover(options, NodeFile.DEFAULT_CHUNK_BYTES);
+            tree = opened.tree();
+            SparseIndex index = opened.index();
+            Recovery.State state = opened.state();
             preallocator = new Preallocator(options.directory(), options.segmentBytes(), options.opener());
             checkFreeSpace(options, directory, state.lastSegment() == null);
             ActiveSegment segment;
@@ -119,10 +130,16 @@ final class JournalStore implements AutoCloseable {
                         state.lastSegmentEnd());
                 preallocator.prepareInBackground();
             }
-            JournalStore store = new JournalStore(options, lock, index, tree, preallocator, segment, state);
+            JournalStore store = new JournalStore(options, lock, opened, preallocator, segment);
             store.writerThread.start();
             store.completerThread.start();
-            LOG.info("Journal {} open with {} entries", options.directory(), state.nextSeq());
+            store.sealer.start();
+            if (state.boundary() != null && (opened.seal() == null || state.nextSeq() > opened.seal().size())) {
+                store.sealer.offer(state.boundary()); // so that the next open need not verify this again
+            }
+            store.scrubber.start();
+            LOG.info("Journal {} open with {} entries ({} verified on open{})", options.directory(), state.nextSeq(),
+                    state.verified(), opened.seal() == null ? "" : ", after a seal of " + opened.seal().size());
             return store;
         } catch (IOException | RuntimeException e) {
             if (preallocator != null) {
@@ -188,6 +205,11 @@ final class JournalStore implements AutoCloseable {
         if (closed.get()) {
             return new Health(State.CLOSED, size(), queued, "journal is closed", null, 0, FAILED_RETRY_AFTER, spare);
         }
+        CorruptJournalException damaged = damage;
+        if (damaged != null) {
+            return new Health(State.FAILED, size(), queued, "journal damaged: " + damaged.damage(), damagedSince, 0,
+                    FAILED_RETRY_AFTER, spare);
+        }
         JournalWriter.Trouble trouble = writer.trouble();
         if (trouble == null) {
             return new Health(State.WRITING, size(), queued, null, null, 0, null, spare);
@@ -202,7 +224,24 @@ final class JournalStore implements AutoCloseable {
 
     /** Whether appends are being written now: not closed, no write being retried, no failed fsync. */
     boolean isWriting() {
-        return !closed.get() && writer.trouble() == null;
+        return !closed.get() && damage == null && writer.trouble() == null;
+    }
+
+    /** The scrubber found damage: from now on every append is refused, as after a failed fsync. */
+    private void damaged(CorruptJournalException found) {
+        damagedSince = Instant.now();
+        damage = found;
+        queue.fail("journal damaged: " + found.damage());
+    }
+
+    /** How many records the open read and verified (the tail after the seal, or all of them). */
+    long verifiedOnOpen() {
+        return verifiedOnOpen;
+    }
+
+    /** Whether the background scrub of what the open did not verify has finished. */
+    boolean scrubDone() {
+        return scrubber.isDone();
     }
 
     /** While a failed write is retried, the time to its next attempt; otherwise a second. */
@@ -226,7 +265,7 @@ final class JournalStore implements AutoCloseable {
         }
         long end = Math.min(size(), fromSeq + limit);
         List<JournalEntry> entries = new ArrayList<>((int) Math.max(0, end - fromSeq));
-        JournalReader.read(index, fromSeq, end, entries::add);
+        readDurable(fromSeq, end, entries::add);
         return entries;
     }
 
@@ -235,7 +274,12 @@ final class JournalStore implements AutoCloseable {
         if (fromSeq < 0) {
             throw new IllegalArgumentException("fromSeq must not be negative: " + fromSeq);
         }
-        JournalReader.read(index, fromSeq, size(), consumer);
+        readDurable(fromSeq, size(), consumer);
+    }
+
+    /** Entries {@code [fromSeq, endSeq)}, each checked against the tree; {@code endSeq} at most {@link #size()}. */
+    private void readDurable(long fromSeq, long endSeq, Consumer<JournalEntry> consumer) {
+        JournalReader.read(index, tree, fromSeq, endSeq, consumer);
     }
 
     /** See {@link io.countersign.api.Journal#follow}. */
@@ -259,6 +303,9 @@ final class JournalStore implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Closing the active journal segment failed", e);
         }
+        scrubber.stop();
+        // After the writer drained: a clean restart then has no tail to verify.
+        sealer.close(writerThread.isAlive() ? null : writer.sealPoint());
         preallocator.close();
         try {
             tree.close();

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The single writer: drains up to maxBatch appends, stamps, chains and serialises them into one buffer, writes it
  * with one positional write, forces it, and only then adds the batch to the Merkle tree, publishes it as durable and
  * hands it to the completer (a batch of very large entries, or one that reaches the end of a segment, goes in
- * several such chunks; a chunk never spans two segments).
+ * several such chunks; a chunk never spans two segments). Every so many entries or seconds it hands the sealer where
+ * the durable journal ends, and on a roll the closed segment's positions (through the index): no I/O for either.
  * <p>
  * <b>Failures.</b> A failed write (a full disk: the segment roll could not get its preallocated spare, the Merkle
  * tree's node file could not grow, a write returned an error) is retried with exponential backoff, for as long as it
@@ -60,6 +61,9 @@ final class JournalWriter implements Runnable {
     private final Preallocator preallocator;
     private final SparseIndex index;
     private final MerkleTree tree;
+    private final JournalSealer sealer;
+    private final long sealEveryEntries;
+    private final long sealEveryNanos;
     private final Clock clock;
     private final long retryMinNanos;
     private final long retryMaxNanos;
@@ -80,23 +84,34 @@ final class JournalWriter implements Runnable {
     private volatile Trouble trouble;
     private long lastReportNanos;
     private boolean lastAttempt;
+    // Where the last durable record lies, for seal points; and when the last one was handed to the sealer.
+    private long boundarySegmentFirstSeq;
+    private long boundaryOffset;
+    private long boundaryEnd;
+    private long lastSealPointSize;
+    private long lastSealPointNanos = System.nanoTime();
 
     // The chunk being committed, as stamped: its records are buffer[0, recordEnds[accepted - 1]).
     private Object[] outcomes;
     private int accepted;
     private boolean rollFirst;
     private long extendTo;
+    private long chunkLastRecordOffset;
     private long chunkNextSeq;
     private String chunkLastHash;
     private Instant chunkLastTime;
 
     JournalWriter(PendingQueue queue, Completer completer, Preallocator preallocator, SparseIndex index,
-                  MerkleTree tree, JournalOptions options, ActiveSegment segment, Recovery.State state) {
+                  MerkleTree tree, JournalSealer sealer, JournalOptions options, ActiveSegment segment,
+                  Recovery.State state) {
         this.queue = queue;
         this.completer = completer;
         this.preallocator = preallocator;
         this.index = index;
         this.tree = tree;
+        this.sealer = sealer;
+        this.sealEveryEntries = options.seal().everyEntries();
+        this.sealEveryNanos = options.seal().every().toNanos();
         this.clock = options.clock();
         this.retryMinNanos = options.retryMin().toNanos();
         this.retryMaxNanos = options.retryMax().toNanos();
@@ -108,6 +123,19 @@ final class JournalWriter implements Runnable {
         this.prevHash = state.lastHash();
         this.lastTime = state.lastTime();
         this.durable = state.nextSeq();
+        SealPoint boundary = state.boundary();
+        if (boundary != null) {
+            this.boundarySegmentFirstSeq = boundary.segmentFirstSeq();
+            this.boundaryOffset = boundary.lastRecordOffset();
+            this.boundaryEnd = boundary.segmentEnd();
+        }
+        this.lastSealPointSize = state.nextSeq();
+    }
+
+    /** Where the durable journal ends, for a seal; null while it is empty. Writer thread, or once it stopped. */
+    SealPoint sealPoint() {
+        return durable == 0 ? null : new SealPoint(durable, prevHash, lastTime, boundarySegmentFirstSeq,
+                boundaryOffset, boundaryEnd);
     }
 
     /** How many entries are on stable storage. */
@@ -166,9 +194,23 @@ final class JournalWriter implements Runnable {
             prevHash = chunkLastHash;
             lastTime = chunkLastTime;
             durable = nextSeq;
+            boundarySegmentFirstSeq = segment.firstSeq();
+            boundaryOffset = chunkLastRecordOffset;
+            boundaryEnd = segment.end();
+            offerSealPointIfDue();
         }
         completer.submit(new Batch(batch, from, to, Arrays.copyOf(outcomes, to - from)));
         return to;
+    }
+
+    /** Every so many entries or so much time, hands the sealer where the journal stands: no I/O here. */
+    private void offerSealPointIfDue() {
+        long now = System.nanoTime();
+        if (durable - lastSealPointSize >= sealEveryEntries || now - lastSealPointNanos >= sealEveryNanos) {
+            sealer.offer(sealPoint());
+            lastSealPointSize = durable;
+            lastSealPointNanos = now;
+        }
     }
 
     /**
@@ -258,6 +300,7 @@ final class JournalWriter implements Runnable {
                     for (int r = 0; r < accepted; r++) {
                         index.noteRecord(nextSeq + r, offset + (r == 0 ? 0 : recordEnds[r - 1]));
                     }
+                    chunkLastRecordOffset = offset + (accepted == 1 ? 0 : recordEnds[accepted - 2]);
                     step = Step.FORCE;
                 }
                 if (step == Step.FORCE) {

@@ -20,6 +20,33 @@ final class MerkleProofs {
     private MerkleProofs() {
     }
 
+    /**
+     * The root that {@code leaf} at {@code index} and its inclusion {@code path} in a tree of {@code size} lead to
+     * (RFC 9162 §2.1.3.2), or null if the path has the wrong length.
+     */
+    static byte[] rootFromInclusion(TreeHasher hasher, byte[] leaf, long index, long size, List<byte[]> path) {
+        long fn = index;
+        long sn = size - 1;
+        byte[] hash = leaf;
+        for (byte[] sibling : path) {
+            if (sn == 0) {
+                return null;
+            }
+            if ((fn & 1) == 1 || fn == sn) {
+                hash = hasher.node(sibling, hash);
+                while ((fn & 1) == 0 && fn != 0) {
+                    fn >>>= 1;
+                    sn >>>= 1;
+                }
+            } else {
+                hash = hasher.node(hash, sibling);
+            }
+            fn >>>= 1;
+            sn >>>= 1;
+        }
+        return sn == 0 ? hash : null;
+    }
+
     /** {@code PATH(index, D[0:size])} for {@code 0 <= index < size}. */
     static List<byte[]> inclusion(Subtrees tree, long index, long size) {
         List<byte[]> path = new ArrayList<>(Long.SIZE);

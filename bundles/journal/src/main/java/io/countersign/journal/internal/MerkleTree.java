@@ -3,6 +3,7 @@ package io.countersign.journal.internal;
 import io.countersign.api.MerkleLog;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,9 +21,10 @@ import java.util.List;
  * entry, which the collector would have to copy and scan, whereas the file is page cache that the kernel can drop and
  * read back. One layout for all levels also keeps the code simple.
  * <p>
- * The file is derived data and never trusted: on open, recovery {@link #add}s every entry again, which recomputes
- * each node from its children and rewrites the stretches where the stored bytes differ (missing, truncated, stale or
- * corrupt). Appending reads nothing back: the left child of every node a leaf completes is the root of a complete
+ * The file is derived data: on open, recovery {@link #add}s every entry after the newest valid seal again (every
+ * entry without one), which recomputes each node from its children and rewrites the stretches where the stored bytes
+ * differ (missing, truncated, stale or corrupt). The sealed prefix is {@link #resume}d as it is, checked against the
+ * seal's root, and recomputed in the background by the scrubber ({@link #check}). Appending reads nothing back: the left child of every node a leaf completes is the root of a complete
  * subtree still waiting for its right sibling, and there is at most one of those per level, kept on the heap.
  * <p>
  * One thread writes ({@link #add}, {@link #publish}); readers on any thread see the tree of the last published size,
@@ -56,18 +58,106 @@ final class MerkleTree implements MerkleLog, Closeable {
         return new MerkleTree(NodeFile.open(directory.resolve(FILE), chunkBytes, opener));
     }
 
+    /**
+     * Opens the tree of a journal whose first {@code sealedSize} entries a seal vouches for: the nodes of that prefix
+     * are taken from the file as they are (the caller checks {@link #root} against the seal), and the subtrees on its
+     * right edge still waiting for a sibling are read back, which is exactly what {@link #add} would have left. The
+     * writer's position in the file is right after them; what is added from there is repaired as on a full recovery.
+     */
+    static MerkleTree resume(Path journalDirectory, int chunkBytes, long sealedSize, ChannelOpener opener)
+            throws IOException {
+        Path directory = Files.createDirectories(journalDirectory.resolve(DIRECTORY));
+        MerkleTree tree = new MerkleTree(NodeFile.open(directory.resolve(FILE), chunkBytes, opener,
+                Seal.nodesOf(sealedSize)));
+        tree.added = sealedSize;
+        tree.size = sealedSize;
+        tree.readRightEdge(sealedSize, tree.unpairedRoots);
+        return tree;
+    }
+
     /** Adds the next leaf and the subtrees it completes; readers see it after {@link #publish}. Writer only. */
     void add(byte[] entryHash) throws IOException {
-        byte[] hash = writerHasher.leaf(entryHash);
-        nodes.append(hash);
+        addLeaf(writerHasher, unpairedRoots, added, entryHash, nodes::append);
+        added++;
+    }
+
+    /** Takes the hashes a leaf adds, in post-order. */
+    @FunctionalInterface
+    private interface NodeSink {
+        void accept(byte[] hash) throws IOException;
+    }
+
+    private static void addLeaf(TreeHasher hasher, byte[][] unpairedRoots, long leafIndex, byte[] entryHash,
+                                NodeSink sink) throws IOException {
+        byte[] hash = hasher.leaf(entryHash);
+        sink.accept(hash);
         // Leaf index 0b…0111 completes one subtree per trailing one bit, in post-order: each right after its children.
         int level = 0;
-        for (long leaf = added; (leaf & 1) == 1; leaf >>>= 1) {
-            hash = writerHasher.node(unpairedRoots[level++], hash);
-            nodes.append(hash);
+        for (long leaf = leafIndex; (leaf & 1) == 1; leaf >>>= 1) {
+            hash = hasher.node(unpairedRoots[level++], hash);
+            sink.accept(hash);
         }
         unpairedRoots[level] = hash;
-        added++;
+    }
+
+    /**
+     * Recomputes the published nodes from entry hashes given again from leaf {@code from} on, on the calling thread,
+     * comparing each with the file and, if {@code repair}, rewriting those it holds wrong (for the scrubber, once the
+     * entries are known to be the sealed ones). Starting elsewhere than 0 takes the subtrees left of {@code from} from
+     * the file; whether they were right shows when {@link Check#root} is compared with a trusted root.
+     */
+    Check check(long from, boolean repair) {
+        return new Check(from, repair);
+    }
+
+    /** A recomputation of the published nodes, leaf by leaf; see {@link #check}. */
+    final class Check {
+
+        private final TreeHasher hasher = new TreeHasher();
+        private final byte[][] roots = new byte[Long.SIZE][];
+        private long leaves;
+        private long position;
+        private final boolean repair;
+        private long differing;
+
+        private Check(long from, boolean repair) {
+            this.repair = repair;
+            leaves = from;
+            position = Seal.nodesOf(from);
+            readRightEdge(from, roots);
+        }
+
+        void add(byte[] entryHash) throws IOException {
+            checkIndex(leaves, size);
+            addLeaf(hasher, roots, leaves, entryHash, hash -> {
+                long at = position++;
+                if (repair ? nodes.repair(at, hash) : !Arrays.equals(nodes.read(at), hash)) {
+                    differing++;
+                }
+            });
+            leaves++;
+        }
+
+        /** How many leaves were added, counting those before {@code from}. */
+        long leaves() {
+            return leaves;
+        }
+
+        /** How many stored nodes differed from their recomputed hash (and were rewritten, if repairing). */
+        long differing() {
+            return differing;
+        }
+
+        /** The root of the leaves so far, computed from the recomputed right edge alone. */
+        byte[] root() {
+            byte[] hash = null;
+            for (int level = 0; level < Long.SIZE - 1; level++) {
+                if ((leaves >>> level & 1) == 1) {
+                    hash = hash == null ? roots[level] : hasher.node(roots[level], hash);
+                }
+            }
+            return hash == null ? hasher.emptyRoot() : hash;
+        }
     }
 
     /** Makes every added leaf visible to readers. Writer only. */
@@ -85,13 +175,22 @@ final class MerkleTree implements MerkleLog, Closeable {
         long keep = size;
         nodes.truncateTo(2 * keep - Long.bitCount(keep));
         added = keep;
-        // Each one bit of the size is a complete subtree on the right edge still waiting for its right sibling.
-        Arrays.fill(unpairedRoots, null);
+        readRightEdge(keep, unpairedRoots);
+    }
+
+    /** Each one bit of the size is a complete subtree on the right edge still waiting for its right sibling. */
+    private void readRightEdge(long treeSize, byte[][] into) {
+        Arrays.fill(into, null);
         for (int level = 0; level < Long.SIZE - 1; level++) {
-            if ((keep >>> level & 1) == 1) {
-                unpairedRoots[level] = nodes.read(position(level, (keep >>> level) - 1));
+            if ((treeSize >>> level & 1) == 1) {
+                into[level] = nodes.read(position(level, (treeSize >>> level) - 1));
             }
         }
+    }
+
+    /** Makes the nodes written so far durable, before a seal vouches for them. Any thread. */
+    void force() throws IOException {
+        nodes.force();
     }
 
     /** Publishes the entries recovery added; what the writer adds from here on is new to the file. */
@@ -120,6 +219,27 @@ final class MerkleTree implements MerkleLog, Closeable {
     public byte[] leafHash(long index) {
         checkIndex(index, size);
         return nodes.read(position(0, index));
+    }
+
+    /**
+     * Whether {@code leaf} is the leaf at {@code index}, judged by the root alone: its inclusion proof, from nodes other
+     * than the stored leaf, leads from it to the root of the current size.
+     */
+    boolean proves(long index, byte[] leaf) {
+        long treeSize = size;
+        byte[] root = MerkleProofs.rootFromInclusion(TreeHasher.forThisThread(), leaf, index, treeSize,
+                inclusionProof(index, treeSize));
+        return root != null && Arrays.equals(root, root(treeSize));
+    }
+
+    /** Rewrites the stored leaf at {@code index} with one {@link #proves} showed to be right. Any thread. */
+    void repairLeaf(long index, byte[] leaf) {
+        checkIndex(index, size);
+        try {
+            nodes.repair(position(0, index), leaf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("rewriting the stored leaf of seq " + index + " failed", e);
+        }
     }
 
     @Override

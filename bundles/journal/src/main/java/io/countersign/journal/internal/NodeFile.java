@@ -18,7 +18,8 @@ import java.util.Set;
  * <p>
  * A reader may read a position once the writer has {@link #flush}ed it and then published that through a volatile
  * write the reader has seen; the chunk table is published before, so the reader sees the chunk too. Nothing is forced
- * to disk: the content is derived and checked on every open.
+ * to disk on the append path: the content is derived; the sealer {@link #force}s it before a seal vouches for a prefix
+ * of it, and every open recomputes what no valid seal covers.
  */
 final class NodeFile implements Closeable {
 
@@ -27,6 +28,7 @@ final class NodeFile implements Closeable {
     private static final int HASH_BYTES = TreeHasher.HASH_BYTES;
     private static final int STAGED_HASHES = 2048;
 
+    private final Path file;
     private final FileChannel channel;
     private final int chunkBytes;
     private final long hashesPerChunk;
@@ -36,10 +38,12 @@ final class NodeFile implements Closeable {
     private long rewritten;
     private volatile MappedByteBuffer[] chunks = new MappedByteBuffer[0];
 
-    private NodeFile(FileChannel channel, int chunkBytes) {
+    private NodeFile(Path file, FileChannel channel, int chunkBytes, long start) {
+        this.file = file;
         this.channel = channel;
         this.chunkBytes = chunkBytes;
         this.hashesPerChunk = chunkBytes / HASH_BYTES;
+        this.flushed = start;
     }
 
     /**
@@ -51,12 +55,30 @@ final class NodeFile implements Closeable {
     }
 
     static NodeFile open(Path file, int chunkBytes, ChannelOpener opener) throws IOException {
+        return open(file, chunkBytes, opener, 0);
+    }
+
+    /**
+     * Opens {@code file} for appending from position {@code start}: the hashes before it are taken as they are (a
+     * seal vouches for them), those from it on are repaired as from 0.
+     */
+    static NodeFile open(Path file, int chunkBytes, ChannelOpener opener, long start) throws IOException {
         if (chunkBytes <= 0 || chunkBytes % HASH_BYTES != 0) {
             throw new IllegalArgumentException("chunkBytes must be a positive multiple of " + HASH_BYTES + ", not "
                     + chunkBytes);
         }
-        return new NodeFile(opener.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)), chunkBytes);
+        FileChannel channel = opener.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE));
+        try {
+            NodeFile nodes = new NodeFile(file, channel, chunkBytes, start);
+            if (start > 0) {
+                nodes.mapChunksUpTo(start);
+            }
+            return nodes;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     byte[] read(long position) {
@@ -102,6 +124,33 @@ final class NodeFile implements Closeable {
         }
         staged.clear();
         flushed = count;
+    }
+
+    /**
+     * Makes every hash written so far durable, so that a seal may vouch for them; any thread. A failure is only the
+     * seal's: the next one tries again.
+     */
+    void force() throws IOException {
+        channel.force(false);
+    }
+
+    /**
+     * Puts {@code hash} at {@code position}, which is below the published size, if the file holds something else
+     * there; returns whether it did. For the scrubber and readers, once the entries have shown the right hash.
+     */
+    boolean repair(long position, byte[] hash) throws IOException {
+        if (Arrays.equals(read(position), hash)) {
+            return false;
+        }
+        // A channel of its own: an interrupt of the calling thread closes the channel it writes through, and the
+        // writer's must stay open.
+        try (FileChannel own = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(hash);
+            while (buffer.hasRemaining()) {
+                own.write(buffer, position * HASH_BYTES + buffer.position());
+            }
+        }
+        return true;
     }
 
     /** Stops comparing: from here on every position appended is new. Writer only, after a flush. */

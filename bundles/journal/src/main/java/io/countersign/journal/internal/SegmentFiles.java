@@ -34,7 +34,8 @@ final class SegmentFiles {
     /** The segment files of {@code directory} by the first seq their names carry. */
     static NavigableMap<Long, Path> list(Path directory) throws IOException {
         NavigableMap<Long, Path> segments = new TreeMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, PREFIX + "*")) {
+        // Only *.log: the segments' index files (segment-….idx) live next to them.
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, PREFIX + "*.log")) {
             for (Path file : files) {
                 Matcher name = NAME.matcher(file.getFileName().toString());
                 if (!name.matches()) {

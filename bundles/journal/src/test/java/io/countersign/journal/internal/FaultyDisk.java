@@ -22,7 +22,7 @@ final class FaultyDisk implements ChannelOpener, AutoCloseable {
     @Override
     public FileChannel open(Path path, Set<? extends OpenOption> options) throws IOException {
         FileChannel channel = FileChannel.open(path, options);
-        return path.getFileName().toString().startsWith("segment-") ? new Channel(channel) : channel;
+        return path.getFileName().toString().matches("segment-.*\\.log") ? new Channel(channel) : channel;
     }
 
     /** From now on every segment force waits for a {@link #release} permit. */

@@ -147,6 +147,26 @@ class FileJournalTest {
             }
 
             @Override
+            public long sealEveryEntries() {
+                return 3;
+            }
+
+            @Override
+            public long sealEveryMillis() {
+                return 60_000;
+            }
+
+            @Override
+            public String verifyOnOpen() {
+                return "sealed";
+            }
+
+            @Override
+            public long scrubEntriesPerSecond() {
+                return 1_000_000;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return Config.class;
             }

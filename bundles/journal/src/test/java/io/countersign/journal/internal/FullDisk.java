@@ -60,7 +60,7 @@ final class FullDisk implements ChannelOpener {
         @Override
         public int write(ByteBuffer src, long position) throws IOException {
             if (!isFull(name)) {
-                if (name.startsWith("segment-")) {
+                if (name.startsWith("segment-") && name.endsWith(".log")) {
                     segmentWrites.incrementAndGet();
                 }
                 return delegate.write(src, position);
@@ -85,7 +85,7 @@ final class FullDisk implements ChannelOpener {
 
         @Override
         public void force(boolean metaData) throws IOException {
-            if (name.startsWith("segment-") && failSegmentForces.get()) {
+            if (name.startsWith("segment-") && name.endsWith(".log") && failSegmentForces.get()) {
                 forcesWhileFailing.incrementAndGet();
                 throw new IOException("simulated EIO on fdatasync");
             }

@@ -37,6 +37,16 @@ class RecoveryTest {
         return small(directory).withSegmentBytes(64 * 1024);
     }
 
+    /**
+     * Damage inside the sealed prefix is not looked for by a sealed open (reads and the scrub find it, see
+     * SealedOpenTest); an open that verifies every entry refuses it, as below.
+     */
+    private JournalOptions verifyingEverything() {
+        JournalOptions.SealOptions seal = JournalOptions.SealOptions.DEFAULT;
+        return options().withSeal(new JournalOptions.SealOptions(seal.everyEntries(), seal.every(), true,
+                seal.scrubEntriesPerSecond()));
+    }
+
     /** A journal of many small segments. */
     private void segmentedJournalOf(int entries) throws Exception {
         try (JournalStore store = JournalStore.open(small(directory))) {
@@ -99,7 +109,7 @@ class RecoveryTest {
         payload[payload.length / 2] ^= 0x01;
         RawSegments.writeAt(victim.segment(), victim.offset() + 8, payload);
 
-        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(options()));
+        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(verifyingEverything()));
         assertTrue(e.getMessage().contains("seq 3"), e.getMessage());
         assertTrue(e.getMessage().contains(victim.segment().getFileName().toString()), e.getMessage());
         assertTrue(e.getMessage().contains("offset " + victim.offset()), e.getMessage());
@@ -114,7 +124,7 @@ class RecoveryTest {
         assertTrue(text.contains("\"req-5\""));
         RawSegments.rewrite(victim, text.replace("\"req-5\"", "\"req-6\"").getBytes(StandardCharsets.UTF_8), true);
 
-        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(options()));
+        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(verifyingEverything()));
         assertTrue(e.getMessage().contains("seq 6"), e.getMessage());
         assertTrue(e.getMessage().contains("prev"), e.getMessage());
     }
@@ -126,7 +136,7 @@ class RecoveryTest {
         String text = new String(victim.payload(), StandardCharsets.UTF_8);
         RawSegments.rewrite(victim, text.replace("\"seq\":9", "\"seq\":8").getBytes(StandardCharsets.UTF_8), true);
 
-        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(options()));
+        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(verifyingEverything()));
         assertTrue(e.getMessage().contains("seq 9"), e.getMessage());
     }
 
@@ -138,7 +148,7 @@ class RecoveryTest {
                 .writeValueAsBytes(StrictJson.mapper().readTree(victim.payload()));
         RawSegments.rewrite(victim, pretty, true);
 
-        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(options()));
+        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(verifyingEverything()));
         assertTrue(e.getMessage().contains("canonical"), e.getMessage());
         assertTrue(e.getMessage().contains("seq 9"), e.getMessage());
     }
@@ -149,7 +159,7 @@ class RecoveryTest {
         List<Path> files = RawSegments.files(directory);
         Files.delete(files.get(2));
 
-        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(options()));
+        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(verifyingEverything()));
         assertTrue(e.getMessage().contains(files.get(3).getFileName().toString()), e.getMessage());
         assertTrue(e.getMessage().contains("missing"), e.getMessage());
     }
@@ -167,7 +177,7 @@ class RecoveryTest {
         Path renamed = SegmentFiles.path(directory, firstSeq + 1);
         Files.move(files.get(index), renamed);
 
-        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(options()));
+        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(verifyingEverything()));
         assertTrue(e.getMessage().contains(renamed.getFileName().toString()), e.getMessage());
         assertTrue(e.getMessage().contains("seq " + firstSeq), e.getMessage());
     }
@@ -182,7 +192,7 @@ class RecoveryTest {
         assertTrue(victim.offset() < lastRecord.offset(), "the last segment must hold two records for this test");
         RawSegments.writeAt(victim.segment(), victim.offset(), new byte[8]);
 
-        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(options()));
+        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(verifyingEverything()));
         assertTrue(e.getMessage().contains("end-of-data marker is followed by non-zero bytes"), e.getMessage());
     }
 
@@ -195,7 +205,7 @@ class RecoveryTest {
         assertEquals(victim.segment(), lastRecord.segment(), "the last segment must hold two records for this test");
         RawSegments.writeAt(victim.segment(), victim.offset() + 8, new byte[] {0x7f});
 
-        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(options()));
+        CorruptJournalException e = assertThrows(CorruptJournalException.class, () -> JournalStore.open(verifyingEverything()));
         assertTrue(e.getMessage().contains("seq " + (records.size() - 2)), e.getMessage());
         assertTrue(e.getMessage().contains("non-zero data follows"), e.getMessage());
     }
@@ -221,7 +231,7 @@ class RecoveryTest {
     @Test
     void whenTheDirectoryIsAlreadyOpen_aSecondOpenIsRefused() throws Exception {
         try (JournalStore store = JournalStore.open(options())) {
-            IOException e = assertThrows(IOException.class, () -> JournalStore.open(options()));
+            IOException e = assertThrows(IOException.class, () -> JournalStore.open(verifyingEverything()));
             assertTrue(e.getMessage().contains("already open"), e.getMessage());
         }
     }
