@@ -66,6 +66,18 @@ public final class FileJournal implements Journal, MerkleLog, ReadinessCheck, Au
     }
 
     /**
+     * Opens a journal outside OSGi verifying every record and recomputing the whole Merkle tree, whatever its seal
+     * says ({@code verifyOnOpen=full}): for tools that check a journal; {@link #close()} it when done.
+     */
+    public static FileJournal openVerifyingEverything(Path directory) throws IOException {
+        JournalOptions.SealOptions seal = JournalOptions.SealOptions.DEFAULT;
+        FileJournal journal = new FileJournal();
+        journal.store = JournalStore.open(JournalOptions.defaults(directory).withSeal(new JournalOptions.SealOptions(
+                seal.everyEntries(), seal.every(), true, seal.scrubEntriesPerSecond())));
+        return journal;
+    }
+
+    /**
      * Opens a journal outside OSGi that stamps its entries with {@code clock} (the restart benchmark writes a simulated
      * day of history); {@link #close()} it when done.
      */
