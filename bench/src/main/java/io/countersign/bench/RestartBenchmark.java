@@ -44,7 +44,8 @@ import java.util.stream.Stream;
  * RestartBenchmark generate --entries N --data DIR [--rate 40] [--idempotency 0.5] [--notifications true]
  *                           [--open 20] [--old-open true] [--seed 1] [--rules rules]
  * RestartBenchmark measure  --data DIR [--distribution distribution/target/countersign.tar.gz] [--port 18181]
- *                           [--runs 1] [--cold-cache] [--heap 2G] [--work DIR] [--keep] [--timeout-minutes 60]
+ *                           [--runs 2] [--crash-load 20000] [--cold-cache] [--heap 2G] [--work DIR] [--keep]
+ *                           [--timeout-minutes 60]
  * RestartBenchmark all      --entries N [generate and measure options]   (data under bench/target/restart-data-N)
  * </pre>
  * {@code generate} writes a journal of about N entries as a node writes it over a simulated working day
@@ -52,8 +53,13 @@ import java.util.stream.Stream;
  * recomputed), the core's start-up projection of every entry, the ledger's check of the newest checkpoint; each is
  * timed in-process and the heap the core's projection keeps is measured. {@code measure} unpacks the distribution,
  * boots it once on a scratch directory (so Karaf's bundle cache is warm and the demo directory exists, as on any
- * restart), restarts it on that scratch directory (the fixed cost), then on a copy of DIR: from process start until
- * {@code /v1/health} answers 200 and until a submission is accepted (201). It then records the heap after a full GC
+ * restart), restarts it on that scratch directory (the fixed cost), then {@code --runs} times on a copy of DIR: from
+ * process start until {@code /v1/health} answers 200 and until a submission is accepted (201). The first of those
+ * starts finds none of the derived files (journal seal, core snapshot and request index, policy state: a generated
+ * journal has only segments, like a node upgraded from before they existed) and rebuilds them; the next ones are
+ * restarts after a clean stop. With {@code --crash-load N} it then submits N requests to a running node, kills it
+ * ({@code kill -9}) and measures the restart after that crash, whose journal has a tail after the last seal and
+ * snapshot. It then records the heap after a full GC
  * ({@code jcmd GC.run}, {@code GC.heap_info}, {@code GC.class_histogram}), what each component's start-up took
  * (a JFR recording of the start, sampled stacks grouped by component; and the Karaf log's Countersign lines), and
  * writes {@code bench/results/restart-*.json}.
@@ -63,6 +69,7 @@ public final class RestartBenchmark {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final String DESCRIPTION = "restart-bench.json";
+    private static final Pattern SEGMENT = Pattern.compile("segment-\\d{20}\\.log");
     private static final String BODY = "{\"action\":\"db.query\",\"resource\":\"analytics.events\","
             + "\"environment\":\"staging\",\"parameters\":{\"sql\":\"select count(*) from events\"},"
             + "\"onBehalfOf\":\"alice\",\"justification\":\"restart benchmark\"}";
@@ -176,7 +183,7 @@ public final class RestartBenchmark {
         ObjectNode check = JSON.objectNode();
         check.put("note", "in-process, outside OSGi, one JVM, page cache warm (just written)");
         long t = System.nanoTime();
-        try (FileJournal journal = FileJournal.open(data.resolve("journal"), 64L << 20)) {
+        try (FileJournal journal = FileJournal.openVerifyingEverything(data.resolve("journal"))) {
             check.put("journalOpenSeconds", seconds(t));
             check.put("journalSize", journal.size());
 
@@ -256,7 +263,7 @@ public final class RestartBenchmark {
 
     private static ObjectNode typeCounts(Path data) throws IOException {
         Map<String, long[]> counts = new java.util.TreeMap<>();
-        try (FileJournal journal = FileJournal.open(data.resolve("journal"), 64L << 20)) {
+        try (FileJournal journal = FileJournal.openVerifyingEverything(data.resolve("journal"))) {
             journal.replay(0, (JournalEntry entry) -> counts.computeIfAbsent(entry.type(), k -> new long[1])[0]++);
         }
         ObjectNode types = JSON.objectNode();
@@ -266,8 +273,8 @@ public final class RestartBenchmark {
 
     private static ObjectNode diskUsage(Path data) throws IOException {
         ObjectNode disk = JSON.objectNode();
-        disk.put("segmentsBytes", size(data.resolve("journal"), "segment-"));
-        disk.put("segments", count(data.resolve("journal"), "segment-"));
+        disk.put("segmentsBytes", size(data.resolve("journal"), SEGMENT));
+        disk.put("segments", count(data.resolve("journal"), SEGMENT));
         disk.put("merkleNodesBytes", Files.size(data.resolve("journal/merkle/nodes.bin")));
         disk.put("checkpointsBytes", Files.size(data.resolve("ledger/checkpoints.log")));
         disk.put("journalDataBytes", journalDataBytes(data.resolve("journal")));
@@ -278,7 +285,7 @@ public final class RestartBenchmark {
     private static long journalDataBytes(Path journalDir) throws IOException {
         long total = 0;
         try (Stream<Path> files = Files.list(journalDir)) {
-            for (Path segment : files.filter(f -> f.getFileName().toString().startsWith("segment-")).sorted()
+            for (Path segment : files.filter(f -> SEGMENT.matcher(f.getFileName().toString()).matches()).sorted()
                     .toList()) {
                 try (var channel = java.nio.channels.FileChannel.open(segment)) {
                     java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(8);
@@ -301,19 +308,19 @@ public final class RestartBenchmark {
         return total;
     }
 
-    private static long size(Path dir, String prefix) throws IOException {
+    private static long size(Path dir, Pattern name) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             long total = 0;
-            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+            for (Path f : files.filter(f -> name.matcher(f.getFileName().toString()).matches()).toList()) {
                 total += Files.size(f);
             }
             return total;
         }
     }
 
-    private static long count(Path dir, String prefix) throws IOException {
+    private static long count(Path dir, Pattern name) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith(prefix)).count();
+            return files.filter(f -> name.matcher(f.getFileName().toString()).matches()).count();
         }
     }
 
@@ -325,7 +332,8 @@ public final class RestartBenchmark {
         }
         Path distribution = path("distribution", "distribution/target/countersign.tar.gz");
         int port = Integer.parseInt(arg("port", "18181"));
-        int runs = Integer.parseInt(arg("runs", "1"));
+        int runs = Integer.parseInt(arg("runs", "2"));
+        int crashLoad = Integer.parseInt(arg("crash-load", "20000"));
         boolean coldCache = args.containsKey("cold-cache");
         String heap = arg("heap", "2G");
         Duration timeout = Duration.ofMinutes(Long.parseLong(arg("timeout-minutes", "60")));
@@ -358,7 +366,7 @@ public final class RestartBenchmark {
         // 1. the first boot of this unpacked copy: Karaf resolves and caches its bundles, the demo directory is made
         System.out.println("first boot on an empty data directory (warms Karaf's bundle cache)");
         Boot first = boot(home, scratch, port, heap, timeout, null, false, work.resolve("first.jfr"),
-                false);
+                false, 0);
         report.set("firstBootEmptyData", first.json());
         if (first.json().has("failure")) {
             throw new IllegalStateException("the distribution did not start: " + first.json().get("failure"));
@@ -369,7 +377,7 @@ public final class RestartBenchmark {
         // 2. a restart on that (almost empty) data directory: the fixed cost of a restart
         System.out.println("restart on the (almost empty) scratch data directory: the fixed cost");
         Boot baseline = boot(home, scratch, port, heap, timeout, agentKey, true, work.resolve("baseline.jfr"),
-                false);
+                false, 0);
         report.set("restartEmptyData", baseline.json());
 
         // 3. restarts on a copy of the generated data
@@ -378,16 +386,24 @@ public final class RestartBenchmark {
         run(Duration.ofHours(1), "cp", "-a", "--reflink=auto", data.toString(), copy.toString());
         run(Duration.ofMinutes(10), "sync");
         ArrayNode restarts = report.putArray("restarts");
+        boolean openRequests = report.path("data").path("check").path("openRequests").asLong() > 0;
         for (int i = 0; i < runs; i++) {
             if (coldCache) {
                 dropFromPageCache(copy);
             }
             System.out.printf("restart %d of %d on %s%n", i + 1, runs, copy);
             Boot boot = boot(home, copy, port, heap, timeout, agentKey, true, work.resolve("restart-" + i + ".jfr"),
-                    report.path("data").path("check").path("openRequests").asLong() > 0);
+                    openRequests, i == runs - 1 ? crashLoad : 0);
             ObjectNode json = boot.json();
             restarts.add(json);
             System.out.println(MAPPER.writeValueAsString(summary(json)));
+        }
+        if (crashLoad > 0) {
+            System.out.printf("restart after %d submissions and a kill -9, on %s%n", crashLoad, copy);
+            Boot boot = boot(home, copy, port, heap, timeout, agentKey, true, work.resolve("after-crash.jfr"),
+                    openRequests, 0);
+            report.set("restartAfterCrash", boot.json());
+            System.out.println(MAPPER.writeValueAsString(summary(boot.json())));
         }
 
         Path out = root.resolve("bench/results/restart-" + Instant.now().toString().replace(':', '-') + ".json");
@@ -402,11 +418,13 @@ public final class RestartBenchmark {
     private static ObjectNode summary(ObjectNode boot) {
         ObjectNode s = JSON.objectNode();
         for (String field : List.of("healthSeconds", "firstSubmissionSeconds", "dispatcherRecoveredSeenSeconds",
-                "heapUsedAfterFullGcMB", "journalSizeAtHealth", "otherProcessesCpuSeconds", "failure")) {
+                "heapUsedAfterFullGcMB", "journalSizeAtHealth", "otherProcessesCpuSeconds", "journalSizeAtCrash",
+                "crashed", "failure")) {
             if (boot.has(field)) {
                 s.set(field, boot.get(field));
             }
         }
+        s.put("derivedFilesBefore", boot.path("derivedFilesBefore").size());
         s.set("milestones", boot.get("milestones"));
         if (boot.has("components")) {
             ArrayNode steps = s.putArray("steps");
@@ -436,11 +454,16 @@ public final class RestartBenchmark {
      * @param openRequests whether the data holds open requests: then the dispatcher logs when it has read back their
      *                     deliveries, and the measurement waits for that before it measures the heap
      */
+    /**
+     * @param crashLoad when positive, after measuring: submit that many requests, then kill the JVM ({@code kill -9})
+     *                  instead of stopping it, so the next start has a journal tail after the last seal and snapshot
+     */
     private Boot boot(Path home, Path data, int port, String heap, Duration timeout, String agentKey,
-                      boolean measureMemory, Path jfr, boolean openRequests) throws Exception {
+                      boolean measureMemory, Path jfr, boolean openRequests, int crashLoad) throws Exception {
         boolean dispatcher = openRequests && !arg("features", "countersign-channel-email").equals("none");
         ObjectNode json = JSON.objectNode();
         json.put("dataDirectory", data.toString());
+        json.set("derivedFilesBefore", derivedFiles(data));
         Path log = home.resolve("data/log/karaf.log");
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "run");
@@ -538,6 +561,15 @@ public final class RestartBenchmark {
             json.put("otherProcessesCpuSeconds", Math.round((CpuTime.machineSeconds() - machineCpu0 - processCpu)
                     * 100) / 100.0);
             jcmd(pid, "JFR.dump", "name=restart", "filename=" + jfr);
+            if (crashLoad > 0) {
+                submitConcurrently(client, port, agentKey, crashLoad, json);
+                JsonNode before = MAPPER.readTree(client.send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + port + "/v1/health")).timeout(Duration.ofSeconds(30)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+                json.put("journalSizeAtCrash", before.path("journalSize").asLong());
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                json.put("crashed", "kill -9 after " + crashLoad + " submissions");
+            }
         } catch (Exception e) {
             json.put("failure", e.toString());
             System.err.println("boot failed: " + e);
@@ -552,6 +584,50 @@ public final class RestartBenchmark {
             Files.deleteIfExists(jfr);
         }
         return new Boot(json);
+    }
+
+    /** The derived files (seal, snapshots, index runs, policy state) in a data directory, with their sizes. */
+    private static ObjectNode derivedFiles(Path data) throws IOException {
+        ObjectNode files = JSON.objectNode();
+        if (!Files.isDirectory(data)) {
+            return files;
+        }
+        Pattern derived = Pattern.compile("seal\\.bin|scrub\\.bin|snapshot-\\d+\\.bin|run-[\\d-]+\\.bin|state\\.bin"
+                + "|segment-\\d+\\.idx|checkpoints\\.idx");
+        try (var paths = Files.walk(data)) {
+            for (Path path : paths.filter(Files::isRegularFile)
+                    .filter(p -> derived.matcher(p.getFileName().toString()).matches()).sorted().toList()) {
+                files.put(data.relativize(path).toString(), Files.size(path));
+            }
+        }
+        return files;
+    }
+
+    /** Submits {@code count} requests, 32 at a time, as agents would; counts the answers by status. */
+    private static void submitConcurrently(HttpClient client, int port, String agentKey, int count, ObjectNode json)
+            throws InterruptedException {
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(32);
+        Map<Integer, java.util.concurrent.atomic.AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        long started = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/actions"))
+                            .header("Authorization", "Bearer " + agentKey)
+                            .header("Content-Type", "application/json")
+                            .timeout(Duration.ofMinutes(1))
+                            .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, failure) -> {
+                        int status = failure != null ? -1 : response.statusCode();
+                        statuses.computeIfAbsent(status, s -> new java.util.concurrent.atomic.AtomicInteger())
+                                .incrementAndGet();
+                        inFlight.release();
+                    });
+        }
+        inFlight.acquire(32);
+        ObjectNode answered = json.putObject("crashLoadStatuses");
+        statuses.forEach((status, n) -> answered.put(Integer.toString(status), n.get()));
+        json.put("crashLoadSeconds", seconds(started));
     }
 
     /** Heap used after a full collection, and what fills it. */

@@ -29,9 +29,9 @@ import java.util.Set;
 /**
  * The approval core's own entry format, request state and start-up projection, opened to the restart benchmark
  * (bench code only; it lives in the core's package because {@link JournalCodec}'s writers, {@link RequestState},
- * {@link Quorum}, {@link Eligibility}, {@link ActivityCounts}, {@link StandingApprovals} and {@link ClosedIndex} are
- * package-private). The history generator builds every entry with these, in the order {@link ApprovalEngine} appends
- * them, so the generated journal is what a node writes; {@link Replay} is {@link ApprovalEngine}'s start-up replay
+ * {@link Quorum}, {@link Eligibility}, {@link ActivityCounts} and {@link StandingApprovals} are package-private).
+ * The history generator builds every entry with these, in the order {@link ApprovalEngine} appends them, so the
+ * generated journal is what a node writes; {@link Replay} is {@link ApprovalEngine}'s start-up replay
  * without its side effects, to check a generated journal and to time the core's share of a restart in-process.
  */
 public final class BenchHistory {
@@ -217,14 +217,14 @@ public final class BenchHistory {
 
     /**
      * {@link ApprovalEngine}'s {@code recover()} replay, entry by entry, into the same structures (projection of open
-     * requests, {@link ClosedIndex}, idempotency keys, activity counts, standing approvals), without appending
+     * requests, closed request ids, idempotency keys, activity counts, standing approvals), without appending
      * repairs, scheduling timers or publishing: to check that every entry of a generated journal projects, to count
      * what a node would hold after start, and to time that replay in-process.
      */
     public static final class Replay {
         private final Map<String, RequestState> replaying = new HashMap<>();
         private final Set<String> awaitingGrant = new HashSet<>();
-        private final ClosedIndex archived = new ClosedIndex();
+        private final Set<String> archived = new HashSet<>();
         private final ActivityCounts activity = new ActivityCounts();
         private final StandingApprovals standing = new StandingApprovals();
         private final Map<String, String> idempotency = new HashMap<>();
@@ -247,7 +247,7 @@ public final class BenchHistory {
             if (EntryTypes.followsClosing(entry.type())) {
                 String id = entry.data().path("request").asText();
                 if (!replaying.containsKey(id)) {
-                    if (!archived.append(id, entry.seq())) {
+                    if (!archived.contains(id)) {
                         throw new IllegalStateException("entry " + entry.seq() + " (" + entry.type()
                                 + ") names request " + id + ", which is neither open nor closed");
                     }
@@ -260,7 +260,7 @@ public final class BenchHistory {
             RequestState state = Projection.apply(entry, replaying);
             if (state != null && state.status() != null && state.status().isTerminal()) {
                 replaying.remove(state.request().id());
-                archived.put(state.request().id(), state.seqs());
+                archived.add(state.request().id());
                 RequestView view = state.view();
                 if (view.request().idempotencyKey() != null) {
                     idempotency.put(view.agent().id() + '\u0000' + view.request().idempotencyKey(), view.id());

@@ -167,22 +167,18 @@ final class Dispatcher {
     }
 
     private void recover(List<RequestView> open) {
-        Map<String, RequestView> byId = new HashMap<>();
-        long from = Long.MAX_VALUE;
+        // Only the open requests' deliveries, found through the core's index of entries naming a request: the
+        // journal is not read from the oldest open request on, which is usually most of it.
+        Map<String, List<JournalEntry>> sent = new HashMap<>();
         for (RequestView view : open) {
-            byId.put(view.id(), view);
-            List<Long> seqs = approvals.journalSeqs(view.id());
-            if (!seqs.isEmpty()) {
-                from = Math.min(from, seqs.get(0));
+            for (long seq : approvals.mentions(view.id())) {
+                for (JournalEntry entry : journal.read(seq, 1)) {
+                    if (NotificationEntries.SENT.equals(entry.type())) {
+                        sent.computeIfAbsent(view.id(), id -> new ArrayList<>()).add(entry);
+                    }
+                }
             }
         }
-        Map<String, List<JournalEntry>> sent = new HashMap<>();
-        journal.replay(from == Long.MAX_VALUE ? 0 : from, entry -> {
-            if (NotificationEntries.SENT.equals(entry.type())
-                    && byId.containsKey(entry.data().path("request").asText())) {
-                sent.computeIfAbsent(entry.data().path("request").asText(), id -> new ArrayList<>()).add(entry);
-            }
-        });
         for (RequestView view : open) {
             Outbox outbox = new Outbox(view);
             outboxes.put(view.id(), outbox);

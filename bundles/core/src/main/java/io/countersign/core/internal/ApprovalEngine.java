@@ -16,6 +16,7 @@ import io.countersign.api.GrantRefusal;
 import io.countersign.api.GrantResult;
 import io.countersign.api.Journal;
 import io.countersign.api.JournalEntry;
+import io.countersign.api.MerkleLog;
 import io.countersign.api.Outcome;
 import io.countersign.api.PolicyContext;
 import io.countersign.api.PolicyEngine;
@@ -40,7 +41,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +105,16 @@ public final class ApprovalEngine implements ApprovalService {
 
         @AttributeDefinition(description = "The most uses a standing approval may allow")
         int standingMaxUses() default 1000;
+
+        @AttributeDefinition(description = "Where the core keeps its snapshots and request index, all derived from"
+                + " the journal (deleting it costs one full replay at the next start)")
+        String stateDirectory() default "${countersign.data}/core";
+
+        @AttributeDefinition(description = "A snapshot of the core's state after this many journal entries")
+        long snapshotEveryEntries() default ProjectionStore.Options.DEFAULT_EVERY_ENTRIES;
+
+        @AttributeDefinition(description = "A snapshot of the core's state after this many milliseconds with entries")
+        long snapshotEveryMillis() default ProjectionStore.Options.DEFAULT_EVERY_MILLIS;
     }
 
     /** The configuration with every default, for running the engine outside OSGi (tools, benchmarks, tests). */
@@ -149,6 +159,7 @@ public final class ApprovalEngine implements ApprovalService {
     private static final Logger LOG = LoggerFactory.getLogger(ApprovalEngine.class);
 
     private final Journal journal;
+    private final MerkleLog merkle;
     private final PolicyEngine policy;
     private final GrantTokens tokens;
     private final Duration grantTtl;
@@ -158,10 +169,15 @@ public final class ApprovalEngine implements ApprovalService {
     private final Map<String, RequestState> live = new ConcurrentHashMap<>();
     /** The durable view of every live request. */
     private final Map<String, RequestView> committed = new ConcurrentHashMap<>();
-    /** Closed requests, by where their entries are in the journal: the journal, not the heap, holds them. */
-    private final ClosedIndex archived = new ClosedIndex();
+    /** Closed requests the follower has not indexed yet; after that the index, on disk, knows their entries. */
+    private final RecentlyArchived recentlyArchived = new RecentlyArchived();
+    private final ProjectionStore store;
+    private final IndexLookup lookup;
+    private final ShadowProjection shadow;
+    private final ProjectionFollower follower;
     private final RecentViews recentlyClosed = new RecentViews(256);
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** Idempotency keys of open requests and of submissions in flight; closed requests' keys are in the index. */
     private final Map<String, CompletableFuture<Keyed>> idempotency = new ConcurrentHashMap<>();
     private final Map<String, List<CompletableFuture<Optional<RequestView>>>> waiters = new ConcurrentHashMap<>();
     /** Grants being consumed and executions being reported right now, by request id: one call at a time each. */
@@ -171,18 +187,26 @@ public final class ApprovalEngine implements ApprovalService {
     private final ChannelEventLimiter channelEvents;
     private final Directory directory;
     private final Limits limits;
-    private final ActivityCounts activity = new ActivityCounts();
-    private final StandingApprovals standing = new StandingApprovals();
+    private final ActivityCounts activity;
+    private final StandingApprovals standing;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** What an idempotency key stands for. */
     private record Keyed(String requestId, String digest) {
     }
 
     @Activate
-    public ApprovalEngine(@Reference Journal journal, @Reference PolicyEngine policy, @Reference SigningKeys keys,
-                          @Reference Directory directory, Config config) {
-        this(journal, policy, keys, directory, Duration.ofSeconds(config.grantTtlSeconds()),
-                config.channelEventsPerSecond(), Limits.of(config), Clock.systemUTC());
+    public ApprovalEngine(@Reference Journal journal, @Reference MerkleLog merkle, @Reference PolicyEngine policy,
+                          @Reference SigningKeys keys, @Reference Directory directory, Config config) {
+        this(journal, merkle, policy, keys, directory, Duration.ofSeconds(config.grantTtlSeconds()),
+                config.channelEventsPerSecond(), Limits.of(config), Clock.systemUTC(), storage(config));
+    }
+
+    /** Outside OSGi (tools, other bundles' tests): the journal must also be its Merkle tree, as FileJournal is. */
+    public ApprovalEngine(Journal journal, PolicyEngine policy, SigningKeys keys, Directory directory,
+                          Config config) {
+        this(journal, merkleOf(journal), policy, keys, directory, Duration.ofSeconds(config.grantTtlSeconds()),
+                config.channelEventsPerSecond(), Limits.of(config), Clock.systemUTC(), storage(config));
     }
 
     ApprovalEngine(Journal journal, PolicyEngine policy, SigningKeys keys, Duration grantTtl, Clock clock) {
@@ -194,9 +218,20 @@ public final class ApprovalEngine implements ApprovalService {
         this(journal, policy, keys, null, grantTtl, channelEventsPerSecond, Limits.DEFAULT, clock);
     }
 
-    /** @param directory where the groups of the humans acted for and of standing approvers come from; may be null */
+    /** With a state directory of its own that is deleted on close: every start replays the whole journal. */
     ApprovalEngine(Journal journal, PolicyEngine policy, SigningKeys keys, Directory directory, Duration grantTtl,
                    int channelEventsPerSecond, Limits limits, Clock clock) {
+        this(journal, merkleOf(journal), policy, keys, directory, grantTtl, channelEventsPerSecond, limits, clock,
+                ProjectionStore.Options.inTemporaryDirectory());
+    }
+
+    /**
+     * @param directory where the groups of the humans acted for and of standing approvers come from; may be null
+     * @param storage   where the snapshots and the request index are kept, and how often snapshots are written
+     */
+    ApprovalEngine(Journal journal, MerkleLog merkle, PolicyEngine policy, SigningKeys keys, Directory directory,
+                   Duration grantTtl, int channelEventsPerSecond, Limits limits, Clock clock,
+                   ProjectionStore.Options storage) {
         if (limits.breakGlassMaxGrant().getSeconds() < 1 || limits.postIncidentReviewTimeout().getSeconds() < 1
                 || limits.standingMaxWindow().getSeconds() < 60 || limits.standingMaxUses() < 1) {
             throw new IllegalArgumentException("break-glass and standing-approval limits must be positive: " + limits);
@@ -207,6 +242,7 @@ public final class ApprovalEngine implements ApprovalService {
             throw new IllegalArgumentException("grantTtlSeconds must be at least 1");
         }
         this.journal = journal;
+        this.merkle = merkle;
         this.policy = policy;
         this.tokens = new GrantTokens(keys);
         this.grantTtl = grantTtl;
@@ -217,7 +253,40 @@ public final class ApprovalEngine implements ApprovalService {
             thread.setDaemon(true);
             return thread;
         });
-        recover();
+        long started = System.nanoTime();
+        this.store = new ProjectionStore(storage, journal, merkle);
+        try {
+            this.shadow = store.load();
+        } catch (java.io.IOException e) {
+            store.close();
+            throw new java.io.UncheckedIOException("could not read or write the core's state in "
+                    + storage.directory(), e);
+        }
+        this.lookup = new IndexLookup(store.index(), journal);
+        this.activity = new ActivityCounts(shadow.activity());
+        this.standing = new StandingApprovals(shadow.standing());
+        this.follower = new ProjectionFollower(shadow, store, journal, this::indexedBelow);
+        try {
+            recover(started);
+            follower.start();
+        } catch (RuntimeException e) {
+            timers.shutdownNow();
+            store.close();
+            throw e;
+        }
+    }
+
+    private static ProjectionStore.Options storage(Config config) {
+        return ProjectionStore.Options.configured(config.stateDirectory(), config.snapshotEveryEntries(),
+                config.snapshotEveryMillis());
+    }
+
+    private static MerkleLog merkleOf(Journal journal) {
+        if (journal instanceof MerkleLog tree) {
+            return tree;
+        }
+        throw new IllegalArgumentException("the approval core checks its snapshots against the journal's Merkle"
+                + " tree, and " + journal.getClass().getName() + " is not a MerkleLog: pass the tree as well");
     }
 
     @Override
@@ -232,8 +301,16 @@ public final class ApprovalEngine implements ApprovalService {
 
     @Deactivate
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         timers.shutdownNow();
         waiters.values().forEach(list -> list.forEach(f -> f.complete(Optional.empty())));
+        try {
+            follower.close();
+        } finally {
+            store.close();
+        }
     }
 
     @Override
@@ -261,6 +338,22 @@ public final class ApprovalEngine implements ApprovalService {
         String key = agent.id() + '\u0000' + idempotencyKey;
         CompletableFuture<Keyed> claim = new CompletableFuture<>();
         CompletableFuture<Keyed> earlier = idempotency.putIfAbsent(key, claim);
+        if (earlier == null) {
+            Keyed closedBefore;
+            try {
+                closedBefore = keyedInIndex(agent.id(), idempotencyKey);
+            } catch (RuntimeException e) {
+                idempotency.remove(key, claim);
+                claim.completeExceptionally(e);
+                throw e;
+            }
+            if (closedBefore != null) {
+                // answered from the index: the claim is not kept, so the map holds no closed request's key
+                claim.complete(closedBefore);
+                idempotency.remove(key, claim);
+                earlier = claim;
+            }
+        }
         if (earlier != null) {
             return earlier.thenApply(keyed -> {
                 if (!keyed.digest().equals(digest)) {
@@ -280,15 +373,15 @@ public final class ApprovalEngine implements ApprovalService {
             claim.completeExceptionally(e);
             throw e;
         }
-        recorded.whenComplete((view, failure) -> {
+        // the claim is settled before the caller hears back, so a caller's next call sees it settled
+        return recorded.whenComplete((view, failure) -> {
             if (failure != null) {
                 idempotency.remove(key, claim);
                 claim.completeExceptionally(failure);
             } else {
                 claim.complete(new Keyed(view.id(), view.request().digest()));
             }
-        });
-        return recorded.thenApply(view -> new Submission(view, false));
+        }).thenApply(view -> new Submission(view, false));
     }
 
     @Override
@@ -521,27 +614,47 @@ public final class ApprovalEngine implements ApprovalService {
 
     /** A closed request's view, rebuilt from its journal entries when it is not among the recently read. */
     private RequestView closedView(String requestId) {
-        long[] seqs = archived.get(requestId);
-        if (seqs == null) {
-            return null;
-        }
         RequestView cached = recentlyClosed.get(requestId);
-        return cached != null ? cached : rebuildClosedView(requestId, seqs);
+        return cached != null ? cached : rebuildClosedView(requestId);
     }
 
     /** Reads a closed request back from its journal entries, bypassing the cache, and caches the result. */
-    private RequestView rebuildClosedView(String requestId, long[] seqs) {
-        RequestView view = rebuildClosedState(requestId, seqs).view();
+    private RequestView rebuildClosedView(String requestId) {
+        List<JournalEntry> entries = closedEntries(requestId);
+        if (entries.isEmpty()) {
+            return null;
+        }
+        RequestView view = rebuildClosedState(requestId, entries).view();
+        if (view.status() == null || !view.status().isTerminal()) {
+            // indexed as soon as it is durable, but open until the engine archives it: not a closed request yet
+            return null;
+        }
         recentlyClosed.put(view);
         return view;
     }
 
-    private RequestState rebuildClosedState(String requestId, long[] seqs) {
+    /**
+     * A closed request's entries in journal order, read back from where the follower's overlay and the index say
+     * they are (the overlay first: a request leaves it only once the index has it); empty for no closed request.
+     */
+    private List<JournalEntry> closedEntries(String requestId) {
+        long[] recent = recentlyArchived.get(requestId);
+        List<JournalEntry> indexed = lookup.entries(RequestIndex.Kind.ENTRY, requestId);
+        if (recent == null) {
+            return indexed;
+        }
+        java.util.TreeMap<Long, JournalEntry> bySeq = new java.util.TreeMap<>();
+        indexed.forEach(entry -> bySeq.put(entry.seq(), entry));
+        for (long seq : recent) {
+            bySeq.computeIfAbsent(seq, at -> ShadowProjection.readOne(journal, at));
+        }
+        return List.copyOf(bySeq.values());
+    }
+
+    private RequestState rebuildClosedState(String requestId, List<JournalEntry> entries) {
         Map<String, RequestState> rebuilt = new LinkedHashMap<>();
-        for (long seq : seqs) {
-            for (JournalEntry entry : journal.read(seq, 1)) {
-                Projection.apply(entry, rebuilt);
-            }
+        for (JournalEntry entry : entries) {
+            Projection.apply(entry, rebuilt);
         }
         RequestState state = rebuilt.get(requestId);
         if (state == null) {
@@ -853,7 +966,7 @@ public final class ApprovalEngine implements ApprovalService {
 
     /**
      * Applies a durable entry about a request's grant, which usually arrives after the request was archived: then
-     * the entry joins the request's index and its cached view is dropped so the next read includes it.
+     * the entry joins the recently archived overlay until the follower has indexed it, and the view is read back.
      */
     private RequestView recordGrantEntry(String requestId, JournalEntry entry) {
         RequestState state = live.get(requestId);
@@ -870,7 +983,8 @@ public final class ApprovalEngine implements ApprovalService {
                 return view;
             }
         }
-        archived.append(requestId, entry.seq());
+        recentlyArchived.append(requestId, entry.seq());
+        dropIndexedArchived();
         return currentView(requestId).orElseThrow();
     }
 
@@ -880,8 +994,7 @@ public final class ApprovalEngine implements ApprovalService {
         if (view != null) {
             return Optional.of(view);
         }
-        long[] seqs = archived.get(requestId);
-        return seqs == null ? Optional.empty() : Optional.of(rebuildClosedView(requestId, seqs));
+        return Optional.ofNullable(rebuildClosedView(requestId));
     }
 
     @Override
@@ -975,11 +1088,63 @@ public final class ApprovalEngine implements ApprovalService {
     @Override
     public List<Long> journalSeqs(String requestId) {
         RequestState state = live.get(requestId);
-        long[] seqs = state != null ? state.seqs() : archived.get(requestId);
-        if (seqs == null) {
-            return List.of();
+        if (state != null) {
+            return java.util.Arrays.stream(state.seqs()).boxed().toList();
         }
-        return java.util.Arrays.stream(seqs).boxed().toList();
+        return closedEntries(requestId).stream().map(JournalEntry::seq).toList();
+    }
+
+    @Override
+    public List<Long> mentions(String requestId) {
+        // what is durable now has been indexed: a caller that just wrote a mention finds it
+        awaitProjected(Duration.ofSeconds(5));
+        return lookup.entries(RequestIndex.Kind.MENTION, requestId).stream().map(JournalEntry::seq).toList();
+    }
+
+    /** The request a closed request's idempotency key stands for, from its request.received; null if none. */
+    private Keyed keyedInIndex(String agent, String idempotencyKey) {
+        return lookup.entries(RequestIndex.Kind.KEY, ShadowProjection.idempotencyKey(agent, idempotencyKey)).stream()
+                .findFirst().map(received -> new Keyed(received.data().path("request").asText(),
+                        received.data().path("digest").asText())).orElse(null);
+    }
+
+    /** What the engine holds on the heap per request: none of it may grow with closed history. */
+    record Footprint(int live, int committed, int pending, int idempotencyClaims, int recentlyArchived,
+                     int projectedOpen, int awaitingGrant) {
+    }
+
+    Footprint footprint() {
+        return new Footprint(live.size(), committed.size(), pending.size(), idempotency.size(),
+                recentlyArchived.size(), shadow.openCount(), shadow.awaitingGrant().size());
+    }
+
+    /** Waits until the follower has applied every entry durable now (tests; and before answering mentions). */
+    boolean awaitProjected(Duration maxWait) {
+        return follower.awaitPosition(journal.size(), maxWait);
+    }
+
+    /** Where the snapshot this start used ends (0 without one). */
+    long restoredFrom() {
+        return store.restoredFrom();
+    }
+
+    /** The follower may have passed a request's entries before it was archived; then no later entry would drop it. */
+    private void dropIndexedArchived() {
+        indexedBelow(follower.position());
+    }
+
+    /** Called by the follower: requests whose entries are all before {@code position} are found in the index now. */
+    private void indexedBelow(long position) {
+        recentlyArchived.indexedBelow(position, (requestId, claimKey) -> {
+            CompletableFuture<Keyed> claim = idempotency.get(claimKey);
+            if (claim != null) {
+                claim.thenAccept(keyed -> {
+                    if (keyed.requestId().equals(requestId)) {
+                        idempotency.remove(claimKey, claim);
+                    }
+                });
+            }
+        });
     }
 
     private void publish(RequestView view) {
@@ -1023,60 +1188,27 @@ public final class ApprovalEngine implements ApprovalService {
             if (live.get(closed.id()) != state) {
                 return;
             }
-            archived.put(closed.id(), state.seqs());
+            String key = state.request().idempotencyKey();
+            recentlyArchived.put(closed.id(), state.seqs(),
+                    key == null ? null : ShadowProjection.idempotencyKey(state.agent().id(), key));
             recentlyClosed.put(state.view());
             committed.remove(closed.id());
             live.remove(closed.id());
         }
+        dropIndexedArchived();
     }
 
     /**
-     * Rebuilds the open requests from the journal and indexes the closed ones; a request received but never decided
-     * is denied, failing closed.
+     * Takes the open requests, activity counts and standing approvals from the projection of the journal, then
+     * repairs what a crash left half done: a request received but never decided is denied, failing closed; one
+     * allowed or approved whose grant was never journaled gets its grant.
      */
-    private void recover() {
-        long started = System.nanoTime();
-        Map<String, RequestState> replaying = new HashMap<>();
-        Set<String> awaitingGrant = new java.util.HashSet<>();
-        journal.replay(0, entry -> {
-            if (entry.type().startsWith("standing.")) {
-                standing.apply(entry.type(), entry.data());
-                if (!entry.type().equals(EntryTypes.STANDING_USED)) {
-                    return;
-                }
-            } else if (entry.type().equals(EntryTypes.REQUEST_RECEIVED)) {
-                String action = entry.data().path("action").path("action").asText();
-                if (!action.startsWith(RESERVED_ACTION_PREFIX)) {
-                    activity.countAndRecord(entry.data().path("agent").path("id").asText(), action,
-                            Instant.parse(entry.data().path("receivedAt").asText()));
-                }
-            }
-            if (EntryTypes.followsClosing(entry.type())) {
-                String id = entry.data().path("request").asText();
-                if (!replaying.containsKey(id)) {
-                    archived.append(id, entry.seq());
-                    if (entry.type().equals(EntryTypes.GRANT_ISSUED)) {
-                        awaitingGrant.remove(id);
-                    }
-                    return;
-                }
-            }
-            RequestState state = Projection.apply(entry, replaying);
-            if (state != null && state.status() != null && state.status().isTerminal()) {
-                replaying.remove(state.request().id());
-                archived.put(state.request().id(), state.seqs());
-                rememberKey(state.view());
-                if ((state.status() == RequestStatus.ALLOWED || state.status() == RequestStatus.APPROVED)
-                        && !isRaised(state.request())) {
-                    awaitingGrant.add(state.request().id());
-                }
-            }
-        });
+    private void recover(long started) {
         List<CompletableFuture<JournalEntry>> repairs = new ArrayList<>();
         List<RequestState> regranted = new ArrayList<>();
-        for (String id : awaitingGrant) {
+        for (String id : shadow.awaitingGrant()) {
             // The crash fell between the approval and its grant: issue the grant now, so the approval is usable.
-            RequestState state = rebuildClosedState(id, archived.get(id));
+            RequestState state = rebuildClosedState(id, closedEntries(id));
             LOG.warn("request {} was {} before a restart but its grant was not journaled; issuing it now", id,
                     state.status().wireName());
             synchronized (state) {
@@ -1085,7 +1217,10 @@ public final class ApprovalEngine implements ApprovalService {
             }
             regranted.add(state);
         }
-        for (RequestState state : replaying.values()) {
+        List<RequestState> open = new ArrayList<>();
+        for (RequestState projected : shadow.open()) {
+            RequestState state = projected.copy();
+            open.add(state);
             live.put(state.request().id(), state);
             if (state.decision() == null) {
                 Instant now = clock.instant();
@@ -1100,14 +1235,16 @@ public final class ApprovalEngine implements ApprovalService {
             }
         }
         CompletableFuture.allOf(repairs.toArray(CompletableFuture[]::new)).join();
-        regranted.forEach(state -> archived.put(state.request().id(), state.seqs()));
-        for (RequestState state : replaying.values()) {
+        regranted.forEach(state -> recentlyArchived.put(state.request().id(), state.seqs(), null));
+        for (RequestState state : open) {
             RequestView view = state.view();
-            publish(view);
+            // before publishing: a request closed by the repair hands its claim to the overlay, which drops it later
             rememberKey(view);
+            publish(view);
         }
-        LOG.info("replayed {} journal entries in {} ms: {} requests open, {} closed", journal.size(),
-                (System.nanoTime() - started) / 1_000_000, pending.size(), archived.size());
+        LOG.info("replayed {} journal entries in {} ms after the snapshot at {}: {} requests open",
+                shadow.position() - store.restoredFrom(), (System.nanoTime() - started) / 1_000_000,
+                store.restoredFrom(), pending.size());
     }
 
     private void rememberKey(RequestView view) {

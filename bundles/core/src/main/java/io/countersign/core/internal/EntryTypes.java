@@ -26,6 +26,22 @@ final class EntryTypes {
                 || type.equals(EXECUTION_REPORTED);
     }
 
+    private static final java.util.Set<String> OWN = java.util.Set.of(REQUEST_RECEIVED, POLICY_DECIDED,
+            REVIEW_ACCEPTED, REVIEW_REFUSED, REQUEST_APPROVED, REQUEST_DENIED, REQUEST_EXPIRED, GRANT_ISSUED,
+            GRANT_CONSUMED, GRANT_REFUSED, EXECUTION_REPORTED, REQUEST_ESCALATED, BREAKGLASS_INVOKED, STANDING_GRANTED,
+            STANDING_USED, STANDING_REVOKED);
+
+    /** Whether the approval flow writes this type; other bundles' entries naming a request are its mentions. */
+    static boolean isOwn(String type) {
+        return OWN.contains(type);
+    }
+
+    /** Whether this is an entry of one request, part of what its view is rebuilt from. */
+    static boolean isRequestEntry(String type) {
+        return isOwn(type) && !type.equals(REVIEW_REFUSED) && !type.equals(STANDING_GRANTED)
+                && !type.equals(STANDING_REVOKED);
+    }
+
     private EntryTypes() {
     }
 }

@@ -39,6 +39,25 @@ final class RequestState {
         this.agent = agent;
     }
 
+    /** An independent copy, for the engine to change while the journal's follower keeps its own. */
+    synchronized RequestState copy() {
+        RequestState copy = new RequestState(request, agent);
+        copy.votes.addAll(votes);
+        copy.decision = decision;
+        copy.status = status;
+        copy.deadline = deadline;
+        copy.decidedAt = decidedAt;
+        copy.version = version;
+        copy.grant = grant;
+        copy.grantConsumedAt = grantConsumedAt;
+        copy.execution = execution;
+        copy.escalationLevel = escalationLevel;
+        copy.breakGlass = breakGlass;
+        copy.seqs = seqs.clone();
+        copy.seqCount = seqCount;
+        return copy;
+    }
+
     void decide(Decision decision, RequestStatus status, Instant deadline, Instant decidedAt) {
         this.decision = decision;
         this.status = status;

@@ -1,12 +1,16 @@
 package io.countersign.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.Action;
 import io.countersign.api.ParameterBound;
 import io.countersign.api.StandingApproval;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,7 +28,56 @@ final class StandingApprovals {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+    // integers read back as long, as the journal reads its entries, so a restored bound equals a replayed one
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS);
+    private static final int MAX_GRANTED_JSON_BYTES = 1 << 24;
+
+    /** In the order they were granted: {@link #take} uses the oldest that fits. */
     private final Map<String, StandingApproval> byId = new LinkedHashMap<>();
+
+    StandingApprovals() {
+    }
+
+    /** An independent copy: the engine takes uses not yet durable, the journal's follower only durable ones. */
+    StandingApprovals(StandingApprovals other) {
+        synchronized (other) {
+            byId.putAll(other.byId);
+        }
+    }
+
+    /** Each approval as its grant entry has it, then its uses and revocation (docs/restart-design.md §5.3). */
+    synchronized void write(DataOutput out) throws IOException {
+        out.writeInt(byId.size());
+        for (StandingApproval approval : byId.values()) {
+            BinaryFields.writeLongString(out, MAPPER.writeValueAsString(granted(approval)));
+            out.writeInt(approval.uses());
+            Instant revokedAt = approval.revokedAt();
+            // seconds and nanos rather than microseconds: the revocation time is the journal's, to the nanosecond
+            out.writeLong(revokedAt == null ? -1 : revokedAt.getEpochSecond());
+            out.writeInt(revokedAt == null ? -1 : revokedAt.getNano());
+            BinaryFields.writeShortString(out, approval.revokedBy() == null ? "" : approval.revokedBy());
+        }
+    }
+
+    static StandingApprovals read(DataInput in) throws IOException {
+        StandingApprovals approvals = new StandingApprovals();
+        int count = BinaryFields.readCount(in, Integer.MAX_VALUE);
+        for (int i = 0; i < count; i++) {
+            StandingApproval granted = decode(MAPPER.readTree(BinaryFields.readLongString(in, MAX_GRANTED_JSON_BYTES))
+                    .path("standing"));
+            int uses = in.readInt();
+            long revokedSeconds = in.readLong();
+            int revokedNanos = in.readInt();
+            String revokedBy = BinaryFields.readShortString(in);
+            Instant revokedAt = revokedNanos < 0 ? null : Instant.ofEpochSecond(revokedSeconds, revokedNanos);
+            approvals.byId.put(granted.id(), new StandingApproval(granted.id(), granted.approver(), granted.group(),
+                    granted.agent(), granted.onBehalfOf(), granted.action(), granted.environment(),
+                    granted.resource(), granted.bounds(), granted.validFrom(), granted.validUntil(),
+                    granted.maxUses(), granted.reason(), uses, revokedAt, revokedAt == null ? null : revokedBy));
+        }
+        return approvals;
+    }
 
     synchronized void add(StandingApproval approval) {
         byId.put(approval.id(), approval);

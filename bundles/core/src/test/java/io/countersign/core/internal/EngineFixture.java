@@ -69,8 +69,21 @@ final class EngineFixture implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        engine = new ApprovalEngine(journal, policy, keys(), directory, grantTtl,
-                ApprovalEngine.DEFAULT_CHANNEL_EVENTS_PER_SECOND, limits, clock);
+        engine = new ApprovalEngine(journal, journal, policy, keys(), directory, grantTtl,
+                ApprovalEngine.DEFAULT_CHANNEL_EVENTS_PER_SECOND, limits, clock, storage());
+    }
+
+    /** The core's snapshots and index: kept across restarts, so a restart reads them and the journal's tail. */
+    ProjectionStore.Options storage() {
+        return ProjectionStore.Options.in(dir.resolve("core"));
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    FileJournal fileJournal() {
+        return journal;
     }
 
     io.countersign.api.SigningKeys keys() {
@@ -99,7 +112,7 @@ final class EngineFixture implements AutoCloseable {
         restart();
     }
 
-    /** Closes the engine and the journal and opens both again on the same directory, replaying everything. */
+    /** Closes the engine and the journal and opens both again on the same directory. */
     void restart() {
         close();
         start();
