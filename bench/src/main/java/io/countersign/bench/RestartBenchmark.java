@@ -365,18 +365,16 @@ public final class RestartBenchmark {
 
         // 1. the first boot of this unpacked copy: Karaf resolves and caches its bundles, the demo directory is made
         System.out.println("first boot on an empty data directory (warms Karaf's bundle cache)");
-        Boot first = boot(home, scratch, port, heap, timeout, null, false, work.resolve("first.jfr"),
+        Boot first = boot(home, scratch, port, heap, timeout, false, false, work.resolve("first.jfr"),
                 false, 0);
         report.set("firstBootEmptyData", first.json());
         if (first.json().has("failure")) {
             throw new IllegalStateException("the distribution did not start: " + first.json().get("failure"));
         }
-        JsonNode credentials = MAPPER.readTree(scratch.resolve("demo-credentials.json").toFile());
-        String agentKey = credentials.path("agents").get(0).path("key").asText();
 
         // 2. a restart on that (almost empty) data directory: the fixed cost of a restart
         System.out.println("restart on the (almost empty) scratch data directory: the fixed cost");
-        Boot baseline = boot(home, scratch, port, heap, timeout, agentKey, true, work.resolve("baseline.jfr"),
+        Boot baseline = boot(home, scratch, port, heap, timeout, true, true, work.resolve("baseline.jfr"),
                 false, 0);
         report.set("restartEmptyData", baseline.json());
 
@@ -392,7 +390,7 @@ public final class RestartBenchmark {
                 dropFromPageCache(copy);
             }
             System.out.printf("restart %d of %d on %s%n", i + 1, runs, copy);
-            Boot boot = boot(home, copy, port, heap, timeout, agentKey, true, work.resolve("restart-" + i + ".jfr"),
+            Boot boot = boot(home, copy, port, heap, timeout, true, true, work.resolve("restart-" + i + ".jfr"),
                     openRequests, i == runs - 1 ? crashLoad : 0);
             ObjectNode json = boot.json();
             restarts.add(json);
@@ -400,7 +398,7 @@ public final class RestartBenchmark {
         }
         if (crashLoad > 0) {
             System.out.printf("restart after %d submissions and a kill -9, on %s%n", crashLoad, copy);
-            Boot boot = boot(home, copy, port, heap, timeout, agentKey, true, work.resolve("after-crash.jfr"),
+            Boot boot = boot(home, copy, port, heap, timeout, true, true, work.resolve("after-crash.jfr"),
                     openRequests, 0);
             report.set("restartAfterCrash", boot.json());
             System.out.println(MAPPER.writeValueAsString(summary(boot.json())));
@@ -458,13 +456,14 @@ public final class RestartBenchmark {
      * @param crashLoad when positive, after measuring: submit that many requests, then kill the JVM ({@code kill -9})
      *                  instead of stopping it, so the next start has a journal tail after the last seal and snapshot
      */
-    private Boot boot(Path home, Path data, int port, String heap, Duration timeout, String agentKey,
+    private Boot boot(Path home, Path data, int port, String heap, Duration timeout, boolean submit,
                       boolean measureMemory, Path jfr, boolean openRequests, int crashLoad) throws Exception {
         boolean dispatcher = openRequests && !arg("features", "countersign-channel-email").equals("none");
         ObjectNode json = JSON.objectNode();
         json.put("dataDirectory", data.toString());
         json.set("derivedFilesBefore", derivedFiles(data));
-        Path log = home.resolve("data/log/karaf.log");
+        // KARAF_DATA is the installation's (bin/setenv): its log is in the data directory
+        Path log = data.resolve("karaf/log/karaf.log");
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "run");
         builder.environment().put("COUNTERSIGN_HTTP_PORT", Integer.toString(port));
@@ -511,6 +510,9 @@ public final class RestartBenchmark {
             }
             json.put("healthSeconds", seconds(t0));
             json.put("journalSizeAtHealth", health.path("journalSize").asLong());
+            // each data directory is an installation with its own demo credentials, made by its first start
+            String agentKey = submit ? MAPPER.readTree(data.resolve("demo-credentials.json").toFile())
+                    .path("agents").get(0).path("key").asText() : null;
             if (agentKey != null) {
                 long submitted = System.nanoTime();
                 int status = 0;
@@ -560,7 +562,12 @@ public final class RestartBenchmark {
             json.put("processCpuSeconds", processCpu);
             json.put("otherProcessesCpuSeconds", Math.round((CpuTime.machineSeconds() - machineCpu0 - processCpu)
                     * 100) / 100.0);
-            jcmd(pid, "JFR.dump", "name=restart", "filename=" + jfr);
+            try {
+                jcmd(pid, "JFR.dump", "name=restart", "filename=" + jfr);
+            } catch (IOException e) {
+                // a start that writes the installation's class data sharing archive runs without JFR (the JVM's rule)
+                json.put("jfr", "not recorded: " + e.getMessage().lines().reduce((a, b) -> b).orElse(""));
+            }
             if (crashLoad > 0) {
                 submitConcurrently(client, port, agentKey, crashLoad, json);
                 JsonNode before = MAPPER.readTree(client.send(HttpRequest.newBuilder(URI.create(

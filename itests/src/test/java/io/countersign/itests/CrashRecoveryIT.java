@@ -21,7 +21,9 @@ import org.junit.Test;
 /**
  * Starts the distribution as a process, drives requests and votes under load and kills it with SIGKILL in the middle,
  * three times over, restarting it on the same data each time; then checks that everything it acknowledged is still
- * there and the journal's hash chain is intact.
+ * there and the journal's hash chain is intact. The journal seals, and the core snapshots its projection, every
+ * second or so here, so the kills also land while those derived files are being written, and the restarts start
+ * from them (and the tail after them) rather than from the whole journal.
  */
 public class CrashRecoveryIT {
 
@@ -39,6 +41,8 @@ public class CrashRecoveryIT {
     public void everyAcknowledgedRequestAndVoteSurvivesKill9() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "crash-");
         try (Distribution distribution = Distribution.unpack(dir.resolve("countersign"))) {
+            distribution.configure("io.countersign.journal", "sealEveryEntries = 1000", "sealEveryMillis = 500");
+            distribution.configure("io.countersign.core", "snapshotEveryEntries = 2000", "snapshotEveryMillis = 700");
             distribution.start();
             Credentials credentials = Credentials.read(distribution.data().resolve("demo-credentials.json"));
             Api api = distribution.api();
@@ -58,6 +62,7 @@ public class CrashRecoveryIT {
             assertTrue("votes reached the server before the kills: " + votedByBob.size(), votedByBob.size() >= 30);
 
             distribution.start();
+            assertRestartedFromDerivedState(distribution);
             String auditor = credentials.reviewerToken("erin");
             for (Acknowledged acknowledged : requests.values()) {
                 Api.Answer shown = api.get("/v1/actions/" + acknowledged.id(), auditor);
@@ -87,6 +92,38 @@ public class CrashRecoveryIT {
                     + " journal verified: %d entries; checkpoints before each kill consistent with the log after%n",
                     requests.size(), votedByBob.size(), consumedGrants.size(), entries);
         }
+    }
+
+    /**
+     * The last start used the journal's seal, the core's snapshot (with the request index) and the policy's state,
+     * written before the kill, instead of reading the whole journal.
+     */
+    private static void assertRestartedFromDerivedState(Distribution distribution) throws Exception {
+        Path data = distribution.data();
+        assertTrue("the journal is sealed", Files.exists(data.resolve("journal/seal.bin")));
+        assertTrue("the policy state is kept", Files.exists(data.resolve("policy/state.bin")));
+        try (var files = Files.list(data.resolve("core"))) {
+            assertTrue("the core keeps snapshots", files.anyMatch(f -> f.getFileName().toString()
+                    .matches("snapshot-\\d{20}\\.bin")));
+        }
+        String log = Files.readString(distribution.log().toPath());
+        java.util.regex.Matcher core = java.util.regex.Pattern.compile(
+                "replayed (\\d+) journal entries in \\d+ ms after the snapshot at (\\d+)").matcher(log);
+        long snapshot = -1;
+        while (core.find()) {
+            snapshot = Long.parseLong(core.group(2));
+        }
+        assertTrue("the last start began at a core snapshot, not at seq 0", snapshot > 0);
+        java.util.regex.Matcher journal = java.util.regex.Pattern.compile(
+                "open with (\\d+) entries \\((\\d+) verified on open").matcher(log);
+        long size = -1;
+        long verified = -1;
+        while (journal.find()) {
+            size = Long.parseLong(journal.group(1));
+            verified = Long.parseLong(journal.group(2));
+        }
+        assertTrue("the last open verified only the tail after the seal: " + verified + " of " + size,
+                verified >= 0 && verified < size);
     }
 
     /**

@@ -50,6 +50,13 @@ final class Distribution implements AutoCloseable {
         return this;
     }
 
+    /** Adds settings to the distribution's {@code etc/<pid>.cfg}, for the next starts. */
+    Distribution configure(String pid, String... settings) throws IOException {
+        Files.writeString(home.resolve("etc/" + pid + ".cfg"), "\n" + String.join("\n", settings) + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        return this;
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

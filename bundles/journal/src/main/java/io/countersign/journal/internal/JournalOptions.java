@@ -38,7 +38,7 @@ record JournalOptions(Path directory, int maxBatch, long segmentBytes, int queue
      */
     record SealOptions(long everyEntries, Duration every, boolean verifyFullOnOpen, long scrubEntriesPerSecond) {
 
-        static final SealOptions DEFAULT = new SealOptions(100_000, Duration.ofSeconds(60), false, 200_000);
+        static final SealOptions DEFAULT = new SealOptions(50_000, Duration.ofSeconds(10), false, 200_000);
 
         SealOptions {
             Objects.requireNonNull(every, "every");
