@@ -53,4 +53,8 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(description = "Pace of the background scrub that re-verifies the sealed prefix, in entries"
             + " per second")
     long scrubEntriesPerSecond() default 200_000;
+
+    @AttributeDefinition(description = "How long after the open the background scrub begins, in seconds (it leaves"
+            + " the CPU to the rest of the start)")
+    long scrubDelaySeconds() default 30;
 }

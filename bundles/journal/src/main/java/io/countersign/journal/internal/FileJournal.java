@@ -73,7 +73,7 @@ public final class FileJournal implements Journal, MerkleLog, ReadinessCheck, Au
         JournalOptions.SealOptions seal = JournalOptions.SealOptions.DEFAULT;
         FileJournal journal = new FileJournal();
         journal.store = JournalStore.open(JournalOptions.defaults(directory).withSeal(new JournalOptions.SealOptions(
-                seal.everyEntries(), seal.every(), true, seal.scrubEntriesPerSecond())));
+                seal.everyEntries(), seal.every(), true, seal.scrubEntriesPerSecond(), seal.scrubDelay())));
         return journal;
     }
 
@@ -103,7 +103,7 @@ public final class FileJournal implements Journal, MerkleLog, ReadinessCheck, Au
                 .withRetry(Duration.ofMillis(config.retryMinMillis()), Duration.ofMillis(config.retryMaxMillis()))
                 .withSeal(new JournalOptions.SealOptions(config.sealEveryEntries(),
                         Duration.ofMillis(config.sealEveryMillis()), verifyFullOnOpen(config.verifyOnOpen()),
-                        config.scrubEntriesPerSecond()));
+                        config.scrubEntriesPerSecond(), Duration.ofSeconds(config.scrubDelaySeconds())));
     }
 
     private static boolean verifyFullOnOpen(String verifyOnOpen) {

@@ -34,18 +34,29 @@ record JournalOptions(Path directory, int maxBatch, long segmentBytes, int queue
     /**
      * Restart in constant time: a seal is written every {@code everyEntries} entries or {@code every}, whichever comes
      * first; an open verifies only what follows it unless {@code verifyFullOnOpen}; the scrubber re-verifies the
-     * sealed prefix in the background at {@code scrubEntriesPerSecond}.
+     * sealed prefix in the background at {@code scrubEntriesPerSecond}, beginning {@code scrubDelay} after the open
+     * (so that it does not compete with the rest of a node's start for the CPU).
      */
-    record SealOptions(long everyEntries, Duration every, boolean verifyFullOnOpen, long scrubEntriesPerSecond) {
+    record SealOptions(long everyEntries, Duration every, boolean verifyFullOnOpen, long scrubEntriesPerSecond,
+                       Duration scrubDelay) {
 
-        static final SealOptions DEFAULT = new SealOptions(50_000, Duration.ofSeconds(10), false, 200_000);
+        static final SealOptions DEFAULT = new SealOptions(50_000, Duration.ofSeconds(10), false, 200_000,
+                Duration.ofSeconds(30));
 
         SealOptions {
             Objects.requireNonNull(every, "every");
-            if (everyEntries < 1 || every.isNegative() || every.isZero() || scrubEntriesPerSecond < 1) {
+            Objects.requireNonNull(scrubDelay, "scrubDelay");
+            if (everyEntries < 1 || every.isNegative() || every.isZero() || scrubEntriesPerSecond < 1
+                    || scrubDelay.isNegative()) {
                 throw new IllegalArgumentException("seal intervals and the scrub pace must be positive, not "
-                        + everyEntries + " entries, " + every + ", " + scrubEntriesPerSecond + " entries/s");
+                        + everyEntries + " entries, " + every + ", " + scrubEntriesPerSecond + " entries/s, a delay of "
+                        + scrubDelay);
             }
+        }
+
+        /** With the scrub starting at once. */
+        SealOptions(long everyEntries, Duration every, boolean verifyFullOnOpen, long scrubEntriesPerSecond) {
+            this(everyEntries, every, verifyFullOnOpen, scrubEntriesPerSecond, Duration.ZERO);
         }
     }
 

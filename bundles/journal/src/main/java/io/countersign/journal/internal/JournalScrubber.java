@@ -33,6 +33,7 @@ final class JournalScrubber {
     private final Seal sealed;
     private final Seal verifiedAtOpen;
     private final long entriesPerSecond;
+    private final java.time.Duration delay;
     private final Consumer<CorruptJournalException> onDamage;
     private final Thread thread;
     private volatile boolean done;
@@ -42,13 +43,14 @@ final class JournalScrubber {
      * @param verifiedAtOpen the journal as the open left it, all verified once {@code sealed} is
      */
     JournalScrubber(Path directory, ChannelOpener opener, MerkleTree tree, Seal sealed, Seal verifiedAtOpen,
-                    long entriesPerSecond, Consumer<CorruptJournalException> onDamage) {
+                    long entriesPerSecond, java.time.Duration delay, Consumer<CorruptJournalException> onDamage) {
         this.directory = directory;
         this.opener = opener;
         this.tree = tree;
         this.sealed = sealed;
         this.verifiedAtOpen = verifiedAtOpen;
         this.entriesPerSecond = entriesPerSecond;
+        this.delay = delay;
         this.onDamage = onDamage;
         this.thread = new Thread(this::run, "countersign-journal-scrub");
         this.thread.setDaemon(true);
@@ -75,6 +77,9 @@ final class JournalScrubber {
 
     private void run() {
         try {
+            if (!delay.isZero()) {
+                Thread.sleep(delay.toMillis());
+            }
             if (sealed != null) {
                 NavigableMap<Long, Path> segments = SegmentFiles.list(directory);
                 Seal from = progress(segments);
@@ -87,14 +92,24 @@ final class JournalScrubber {
             if (verifiedAtOpen != null) {
                 verifiedAtOpen.write(opener, directory.resolve(Seal.SCRUB_FILE), Seal.SCRUB_MAGIC);
             }
-        } catch (InterruptedIOException | ClosedByInterruptException e) {
-            LOG.debug("Journal scrub stopped; it goes on from its last progress at the next start");
+        } catch (InterruptedException e) {
+            LOG.debug("Journal scrub stopped before it began; it begins at the next start");
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Journal scrub of {} could not run ({}); it is tried again at the next start", directory,
-                    e.toString());
+            if (stoppedBy(e)) {
+                LOG.debug("Journal scrub stopped; it goes on from its last progress at the next start");
+            } else {
+                LOG.warn("Journal scrub of {} could not run ({}); it is tried again at the next start", directory,
+                        e.toString());
+            }
         } finally {
             done = true;
         }
+    }
+
+    /** Whether the failure is the journal closing: an interrupt closes the channel in use, an fsync then fails. */
+    private static boolean stoppedBy(Exception e) {
+        return e instanceof InterruptedIOException || e instanceof ClosedByInterruptException
+                || e.getCause() instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted();
     }
 
     /** The progress of earlier scrubs, if it still describes this journal. */

@@ -95,7 +95,7 @@ final class JournalStore implements AutoCloseable {
         // The scrub checks what the open did not read; whatever the open verified counts as scrubbed once it is done.
         this.scrubber = new JournalScrubber(options.directory(), options.opener(), tree, opened.seal(),
                 state.boundary() == null ? null : Seal.of(state.boundary(), tree.root(state.nextSeq())),
-                options.seal().scrubEntriesPerSecond(), this::damaged);
+                options.seal().scrubEntriesPerSecond(), options.seal().scrubDelay(), this::damaged);
         this.followers = new JournalFollowers((from, to, sink) -> readDurable(from, to, sink),
                 this::size);
         this.completer = new Completer(followers);

@@ -167,6 +167,11 @@ class FileJournalTest {
             }
 
             @Override
+            public long scrubDelaySeconds() {
+                return 0;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return Config.class;
             }
