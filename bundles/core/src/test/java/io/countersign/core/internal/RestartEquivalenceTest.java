@@ -1,5 +1,6 @@
 package io.countersign.core.internal;
 
+import io.countersign.api.testing.LogCapture;
 import static io.countersign.core.internal.EngineFixture.AGENT;
 import static io.countersign.core.internal.EngineFixture.person;
 import static org.junit.jupiter.api.Assertions.assertEquals;

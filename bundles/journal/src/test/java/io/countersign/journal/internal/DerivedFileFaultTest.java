@@ -1,5 +1,6 @@
 package io.countersign.journal.internal;
 
+import io.countersign.api.testing.LogCapture;
 import static io.countersign.journal.internal.Fixtures.appendAll;
 import static io.countersign.journal.internal.Fixtures.assertSameEntries;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,4 +1,4 @@
-package io.countersign.core.internal;
+package io.countersign.api.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -6,12 +6,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Collects what slf4j-simple writes to standard error (it looks up {@code System.err} on every write). */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
-    LogCapture() {
+    public LogCapture() {
         OutputStream both = new OutputStream() {
             @Override
             public void write(int b) {
@@ -32,14 +32,14 @@ final class LogCapture implements AutoCloseable {
         System.setErr(new PrintStream(both, true, StandardCharsets.UTF_8));
     }
 
-    String text() {
+    public String text() {
         synchronized (captured) {
             return captured.toString(StandardCharsets.UTF_8);
         }
     }
 
     /** The WARN and ERROR lines that mention {@code fragment}. */
-    boolean warned(String fragment) {
+    public boolean warned(String fragment) {
         return text().lines().anyMatch(line -> (line.contains(" WARN ") || line.contains(" ERROR "))
                 && line.contains(fragment));
     }
