@@ -30,8 +30,8 @@ final class ProjectionStore implements Closeable {
     record Options(Path directory, boolean temporary, long snapshotEveryEntries, long snapshotEveryMillis,
                    RequestIndex.Options index) {
 
-        static final long DEFAULT_EVERY_ENTRIES = 50_000;
-        static final long DEFAULT_EVERY_MILLIS = 10_000;
+        static final long DEFAULT_EVERY_ENTRIES = 25_000;
+        static final long DEFAULT_EVERY_MILLIS = 5_000;
 
         static Options in(Path directory) {
             return new Options(directory, false, DEFAULT_EVERY_ENTRIES, DEFAULT_EVERY_MILLIS,

@@ -35,11 +35,11 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(description = "Seal the verified journal (seal.bin: its size, Merkle root and last entry)"
             + " after at most this many new entries, so that an open verifies only what follows the seal")
-    long sealEveryEntries() default 50_000;
+    long sealEveryEntries() default 25_000;
 
     @AttributeDefinition(description = "Seal the verified journal at least this often while entries are appended, in"
             + " milliseconds")
-    long sealEveryMillis() default 10_000;
+    long sealEveryMillis() default 5_000;
 
     @AttributeDefinition(description = "What an open verifies before the journal serves: 'sealed' checks the seal"
             + " against the Merkle tree and verifies the entries after it, leaving the sealed prefix to the background"

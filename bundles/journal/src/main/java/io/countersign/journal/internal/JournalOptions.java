@@ -40,7 +40,7 @@ record JournalOptions(Path directory, int maxBatch, long segmentBytes, int queue
     record SealOptions(long everyEntries, Duration every, boolean verifyFullOnOpen, long scrubEntriesPerSecond,
                        Duration scrubDelay) {
 
-        static final SealOptions DEFAULT = new SealOptions(50_000, Duration.ofSeconds(10), false, 200_000,
+        static final SealOptions DEFAULT = new SealOptions(25_000, Duration.ofSeconds(5), false, 200_000,
                 Duration.ofSeconds(30));
 
         SealOptions {

@@ -20,7 +20,7 @@ final class PolicyFollower implements AutoCloseable {
 
     /** How much may pass before the state is rewritten although no policy entry arrived. */
     record Interval(long entries, Duration time) {
-        static final Interval DEFAULT = new Interval(50_000, Duration.ofSeconds(10));
+        static final Interval DEFAULT = new Interval(25_000, Duration.ofSeconds(5));
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyFollower.class);
