@@ -113,6 +113,13 @@ final class Distribution implements AutoCloseable {
         return new Api(port);
     }
 
+    /** The running JVM: bin/karaf execs it, or starts it as a child. */
+    ProcessHandle jvm() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.descendants())
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no JVM runs for " + home));
+    }
+
     record Console(int exitCode, String output) {
     }
 
