@@ -1,30 +1,39 @@
 package io.countersign.channel.email.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The double-submit CSRF cookie of the review page: a random value in an HttpOnly, SameSite=Strict cookie that the
- * form repeats in a hidden field. Over https it is {@code __Host-} prefixed and Secure (so no other site or
+ * The double-submit CSRF cookie of one review link's page: a random value in an HttpOnly, SameSite=Strict cookie that
+ * the form repeats in a hidden field. Over https it is {@code __Host-} prefixed and Secure (so no other site or
  * subdomain can set it); the plain-http name is only for local setups and tests.
+ * <p>
+ * Each link has its own cookie, named after the first characters of its token's hash, so that a reviewer with two
+ * review pages open can decide on both. Scoping by {@code Path} instead would not do: {@code __Host-} cookies must
+ * have {@code Path=/}. The cookie lives no longer than its link.
  */
 final class CsrfCookie {
 
-    private final String name;
+    private static final int NAME_HASH_CHARS = 16;
+
+    private final String prefix;
     private final boolean secure;
 
     CsrfCookie(boolean secure) {
         this.secure = secure;
-        this.name = secure ? "__Host-countersign-csrf" : "countersign-csrf";
+        this.prefix = secure ? "__Host-countersign-csrf-" : "countersign-csrf-";
     }
 
-    String name() {
-        return name;
+    /** The cookie name of the link whose token has this hash. */
+    String name(String tokenHash) {
+        return prefix + tokenHash.substring(0, NAME_HASH_CHARS);
     }
 
-    /** The cookie's value when the request carries exactly one well-formed one. */
-    Optional<String> read(List<String> cookieHeaders) {
+    /** The link's cookie value when the request carries exactly one well-formed one. */
+    Optional<String> read(String tokenHash, List<String> cookieHeaders) {
+        String name = name(tokenHash);
         List<String> values = new ArrayList<>();
         for (String header : cookieHeaders) {
             for (String pair : header.split(";")) {
@@ -40,7 +49,9 @@ final class CsrfCookie {
         return Optional.of(values.get(0));
     }
 
-    String setCookie(String value) {
-        return name + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+    String setCookie(String tokenHash, String value, Duration lifetime) {
+        long seconds = Math.max(1, lifetime.toSeconds());
+        return name(tokenHash) + "=" + value + "; Path=/; Max-Age=" + seconds + "; HttpOnly; SameSite=Strict"
+                + (secure ? "; Secure" : "");
     }
 }

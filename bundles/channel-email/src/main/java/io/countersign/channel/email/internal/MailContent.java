@@ -50,7 +50,7 @@ record MailContent(String subject, String text, String html) {
     }
 
     private static String document(String title, String body) {
-        return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + Html.escape(title)
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Html.escape(title)
                 + "</title></head>\n<body style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1a1a1a\">\n"
                 + body + "</body></html>\n";
     }

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +67,7 @@ public final class ReviewPage implements HttpRoute {
     private final EmailSettings settings;
     private final Clock clock;
     private final CsrfCookie cookie;
+    private final FormOrigin formOrigin;
     private final LinkTokens csrfTokens = new LinkTokens();
     private final TokenMemory memory = new TokenMemory(MAX_REMEMBERED_TOKENS);
 
@@ -83,6 +85,7 @@ public final class ReviewPage implements HttpRoute {
         this.settings = settings;
         this.clock = clock;
         this.cookie = new CsrfCookie(settings.secureLinks());
+        this.formOrigin = new FormOrigin(settings.origin());
     }
 
     @Override
@@ -130,10 +133,11 @@ public final class ReviewPage implements HttpRoute {
             return;
         }
         RequestSummary summary = RequestSummary.of(view.get());
-        String csrf = cookie.read(request.getHeaders().getValuesList(HttpHeader.COOKIE)).orElseGet(csrfTokens::next);
+        String csrf = cookie.read(token.tokenHash(), request.getHeaders().getValuesList(HttpHeader.COOKIE))
+                .orElseGet(csrfTokens::next);
         URI action = null;
         String notice = null;
-        if (memory.isUsed(token)) {
+        if (memory.isUsed(token) || votedWith(view.get(), token)) {
             notice = "This link was already used to record a decision; it cannot be used again.";
         } else if (!summary.isPending()) {
             notice = "This request is already decided: " + summary.outcome() + ".";
@@ -141,7 +145,8 @@ public final class ReviewPage implements HttpRoute {
             action = link.under(settings.publicBaseUrl());
         }
         String page = ReviewPages.review(summary, action, csrf, notice);
-        String setCookie = action == null ? null : cookie.setCookie(csrf);
+        String setCookie = action == null ? null : cookie.setCookie(token.tokenHash(), csrf,
+                Duration.between(now, token.expiresAt()));
         Runnable answer = () -> html(response, callback, 200, page, setCookie);
         if (!memory.firstView(token, now)) {
             answer.run();
@@ -153,17 +158,26 @@ public final class ReviewPage implements HttpRoute {
                 token.requestId(), token.reviewer(), evidence)).whenComplete((ignored, failure) -> answer.run());
     }
 
+    /** The core's record of the token's vote: unlike {@link TokenMemory} it survives a restart. */
+    private static boolean votedWith(RequestView view, IssuedToken token) {
+        String replayKey = replayKey(token);
+        return view.votes().stream().anyMatch(vote -> replayKey.equals(vote.evidence().replayKey()));
+    }
+
+    private static String replayKey(IssuedToken token) {
+        return "email:" + token.tokenHash();
+    }
+
     private void decide(Request request, Response response, Callback callback, IssuedToken token) {
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-        if (origin != null && !origin.equalsIgnoreCase(settings.origin())) {
-            refuse(request, response, callback, Refusal.CSRF, token.requestId(), token.reviewer(),
-                    evidence(request, token.tokenHash()).put("origin", SummaryRenderer.oneLine(origin)),
-                    "the form was posted from another origin");
-            return;
-        }
-        if ("cross-site".equalsIgnoreCase(request.getHeaders().get("Sec-Fetch-Site"))) {
-            refuse(request, response, callback, Refusal.CSRF, token.requestId(), token.reviewer(),
-                    evidence(request, token.tokenHash()), "the form was posted from another site");
+        Optional<String> crossOrigin = formOrigin.refusal(origin, request.getHeaders().get("Sec-Fetch-Site"));
+        if (crossOrigin.isPresent()) {
+            ObjectNode evidence = evidence(request, token.tokenHash());
+            if (origin != null) {
+                evidence.put("origin", SummaryRenderer.oneLine(origin));
+            }
+            refuse(request, response, callback, Refusal.CSRF, token.requestId(), token.reviewer(), evidence,
+                    crossOrigin.get());
             return;
         }
         if (!FormBody.isForm(request.getHeaders().get(HttpHeader.CONTENT_TYPE))) {
@@ -197,7 +211,8 @@ public final class ReviewPage implements HttpRoute {
     private void applyForm(Request request, Response response, Callback callback, IssuedToken token,
                            Map<String, String> form) {
         ObjectNode evidence = evidence(request, token.tokenHash());
-        Optional<String> cookieValue = cookie.read(request.getHeaders().getValuesList(HttpHeader.COOKIE));
+        Optional<String> cookieValue = cookie.read(token.tokenHash(),
+                request.getHeaders().getValuesList(HttpHeader.COOKIE));
         String field = form.get("csrf");
         if (cookieValue.isEmpty() || field == null || !LinkTokens.same(cookieValue.get(), field)) {
             String why = cookieValue.isEmpty() ? "no CSRF cookie" : field == null ? "no CSRF field"
@@ -213,6 +228,11 @@ public final class ReviewPage implements HttpRoute {
             refuse(request, response, callback, Refusal.BAD_FORM, token.requestId(), token.reviewer(), evidence,
                     "the form needs verdict=approve|deny, the digest shown, and a comment of at most "
                             + ReviewPages.MAX_COMMENT + " characters");
+            return;
+        }
+        if (verdict == Verdict.DENY && comment.isEmpty()) {
+            refuse(request, response, callback, Refusal.REASON_MISSING, token.requestId(), token.reviewer(),
+                    evidence, "a denial without a reason");
             return;
         }
         // who decides is the directory's answer for the address the token was sent to, and must still be the
@@ -242,7 +262,7 @@ public final class ReviewPage implements HttpRoute {
         if (token.messageId() != null) {
             artifact.put("messageId", token.messageId());
         }
-        ReviewEvidence reviewEvidence = new ReviewEvidence(EmailChannel.NAME, "email:" + token.tokenHash(), digest,
+        ReviewEvidence reviewEvidence = new ReviewEvidence(EmailChannel.NAME, replayKey(token), digest,
                 artifact);
         CompletionStage<Optional<ReviewResult>> review;
         try {
@@ -370,7 +390,9 @@ public final class ReviewPage implements HttpRoute {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put("Content-Security-Policy", CSP);
-        response.getHeaders().put("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: with no-referrer Chromium posts the form with Origin: null (see FormOrigin);
+        // the page loads and links nothing from elsewhere, so the token in its URL still never leaves the origin
+        response.getHeaders().put("Referrer-Policy", ReviewPages.REFERRER_POLICY);
         response.getHeaders().put("X-Frame-Options", "DENY");
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
         if (setCookie != null) {

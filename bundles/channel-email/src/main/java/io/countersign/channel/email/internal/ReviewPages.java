@@ -8,10 +8,14 @@ import java.net.URI;
 final class ReviewPages {
 
     static final int MAX_COMMENT = 2000;
+    static final String REFERRER_POLICY = "same-origin";
 
     private static final String STYLE = "body{font-family:Arial,Helvetica,sans-serif;font-size:15px;color:#1a1a1a;"
-            + "max-width:760px;margin:24px auto;padding:0 16px}th{white-space:nowrap}"
-            + "button{font-size:15px;padding:8px 20px;margin:8px 8px 0 0;border-radius:4px;border:1px solid #888}"
+            + "max-width:760px;margin:24px auto;padding:0 16px}"
+            // a digest or parameters JSON has no break opportunities: without these the page grows wider than a phone
+            + "td,code,pre,li{overflow-wrap:anywhere}table{max-width:100%}"
+            + "button{font-size:16px;min-height:44px;padding:8px 20px;margin:8px 8px 0 0;border-radius:4px;"
+            + "border:1px solid #888}"
             + "button.approve{background:#1e7d32;color:#fff}button.deny{background:#b3261e;color:#fff}"
             + "textarea{width:100%;min-height:4em}.notice{padding:8px 12px;background:#fff4ce;border:1px solid #e0c060}";
 
@@ -33,7 +37,7 @@ final class ReviewPages {
                     .append("\">\n")
                     .append("<p>You are deciding on the action with digest <code>")
                     .append(Html.escape(summary.digest())).append("</code>.</p>\n")
-                    .append("<p><label for=\"comment\">Comment (optional)</label><br>\n")
+                    .append("<p><label for=\"comment\">Comment (a reason is required to deny)</label><br>\n")
                     .append("<textarea id=\"comment\" name=\"comment\" maxlength=\"").append(MAX_COMMENT)
                     .append("\"></textarea></p>\n")
                     .append("<button class=\"approve\" type=\"submit\" name=\"verdict\" value=\"approve\">Approve"
@@ -60,7 +64,8 @@ final class ReviewPages {
     private static String document(String title, String body) {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<meta name=\"referrer\" content=\"no-referrer\"><title>" + Html.escape(title)
-                + " - Countersign</title><style>" + STYLE + "</style></head>\n<body>\n" + body + "</body></html>\n";
+                + "<meta name=\"referrer\" content=\"" + REFERRER_POLICY + "\"><title>" + Html.escape(title)
+                + " - Countersign</title><style>" + STYLE + "</style></head>\n<body>\n<main>\n" + body
+                + "</main>\n</body></html>\n";
     }
 }

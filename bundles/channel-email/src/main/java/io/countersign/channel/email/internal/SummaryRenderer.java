@@ -13,7 +13,9 @@ final class SummaryRenderer {
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
-    private static final String CELL = "padding:4px 12px 4px 0;vertical-align:top;text-align:left";
+    private static final String LABEL = "padding:4px 12px 4px 0;vertical-align:top;text-align:left";
+    /** A digest or a JSON value has no place to break: without this the page and the email outgrow a phone. */
+    private static final String VALUE = LABEL + ";overflow-wrap:anywhere";
 
     private SummaryRenderer() {
     }
@@ -27,8 +29,8 @@ final class SummaryRenderer {
         html.append("<h2 style=\"font-size:18px;margin:0 0 12px\">").append(Html.escape(summary.title()))
                 .append("</h2>\n<table style=\"border-collapse:collapse;margin-bottom:12px\">\n");
         for (RequestSummary.Field field : summary.fields()) {
-            html.append("<tr><th style=\"").append(CELL).append("\">").append(Html.escape(field.label()))
-                    .append("</th><td style=\"").append(CELL).append("\">");
+            html.append("<tr><th style=\"").append(LABEL).append("\">").append(Html.escape(field.label()))
+                    .append("</th><td style=\"").append(VALUE).append("\">");
             if (field.value() != null && field.value().indexOf('\n') >= 0) {
                 html.append("<pre style=\"margin:0;white-space:pre-wrap;font-family:monospace\">")
                         .append(Html.escape(field.value())).append("</pre>");
@@ -68,8 +70,8 @@ final class SummaryRenderer {
     }
 
     private static void row(StringBuilder html, String label, String value) {
-        html.append("<tr><th style=\"").append(CELL).append("\">").append(Html.escape(label))
-                .append("</th><td style=\"").append(CELL).append("\">").append(Html.escape(value))
+        html.append("<tr><th style=\"").append(LABEL).append("\">").append(Html.escape(label))
+                .append("</th><td style=\"").append(VALUE).append("\">").append(Html.escape(value))
                 .append("</td></tr>\n");
     }
 

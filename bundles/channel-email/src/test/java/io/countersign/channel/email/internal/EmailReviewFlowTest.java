@@ -169,7 +169,8 @@ class EmailReviewFlowTest {
         assertTrue(csp.contains("default-src 'none'") && csp.contains("style-src 'unsafe-inline'")
                 && csp.contains("form-action 'self'"), csp);
         assertEquals("no-store", page.header("Cache-Control"));
-        assertEquals("no-referrer", page.header("Referrer-Policy"));
+        assertEquals("same-origin", page.header("Referrer-Policy"), "no-referrer makes Chromium post Origin: null");
+        assertTrue(page.body().contains("<meta name=\"referrer\" content=\"same-origin\">"), page.body());
         assertEquals("DENY", page.header("X-Frame-Options"));
         assertTrue(page.header("Content-Type").startsWith("text/html"));
 
@@ -182,7 +183,8 @@ class EmailReviewFlowTest {
         assertEquals(link, form.action());
         assertEquals(view.request().digest(), form.hidden().get("digest"));
         String setCookie = page.header("Set-Cookie");
-        assertTrue(setCookie.startsWith("countersign-csrf=" + form.hidden().get("csrf") + ";"), setCookie);
+        assertTrue(setCookie.startsWith("countersign-csrf-" + LinkTokens.hash(lastPathSegment(link)).substring(0, 16)
+                + "=" + form.hidden().get("csrf") + ";"), setCookie);
         assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"), setCookie);
         assertFalse(setCookie.contains("Secure"), "plain http in the test: no Secure, no __Host-");
 
@@ -235,6 +237,9 @@ class EmailReviewFlowTest {
         ReviewPage restarted = new ReviewPage(APPROVALS, DIRECTORY, LOG, settings, CLOCK);
         pages.serve(restarted);
         try {
+            ReviewBrowser.Page afterRestart = browser.open(link);
+            assertTrue(afterRestart.form().isEmpty(), "the vote in the core remembers the used link");
+            assertTrue(afterRestart.body().contains("already used"), afterRestart.body());
             ReviewBrowser.Page replayed = browser.post(link, Map.of("csrf", page.form().get().hidden().get("csrf"),
                     "digest", view.request().digest(), "verdict", "approve"), Map.of("Accept", "application/json"));
             assertEquals(409, replayed.status());
@@ -277,11 +282,64 @@ class EmailReviewFlowTest {
         assertEquals(5, APPROVALS.events(ChannelEvent.Kind.REFUSED, "csrf").size());
         assertEquals(RequestStatus.PENDING, APPROVALS.views.get(view.id()).status());
 
-        ReviewBrowser.Page genuine = browser.submit(page, "deny", null);
+        ReviewBrowser.Page noReason = browser.submit(page, "deny", "  ");
+        assertEquals(400, noReason.status(), noReason.body());
+        assertTrue(noReason.body().contains("reason-missing"), noReason.body());
+        assertTrue(APPROVALS.reviews.isEmpty(), "a denial without a reason reaches nothing");
+
+        ReviewBrowser.Page genuine = browser.submit(page, "deny", "wrong ticket");
         assertEquals(200, genuine.status(), "the refusals did not burn the token");
         assertTrue(genuine.body().contains("Your denial was recorded."), genuine.body());
         assertEquals(Verdict.DENY, APPROVALS.reviews.get(0).verdict());
-        assertEquals(null, APPROVALS.reviews.get(0).comment());
+        assertEquals("wrong ticket", APPROVALS.reviews.get(0).comment());
+    }
+
+    @Test
+    void chromiumsFormPost_isAccepted_evenWithOriginNull_whenFetchMetadataSaysSameOrigin() throws Exception {
+        RequestView view = pendingRequest(Duration.ofDays(3));
+        deliver(Requests.review(Requests.ALICE, view));
+        URI link = mailbox.awaitNewest(ALICE, 1, Duration.ofSeconds(10)).reviewLink().orElseThrow();
+        ReviewBrowser browser = new ReviewBrowser();
+        ReviewBrowser.Page page = browser.open(link);
+        Map<String, String> fields = Map.of("csrf", page.form().orElseThrow().hidden().get("csrf"),
+                "digest", view.request().digest(), "verdict", "approve");
+
+        ReviewBrowser.Page opaqueCrossSite = browser.post(link, fields,
+                Map.of("Origin", "null", "Sec-Fetch-Site", "cross-site"));
+        ReviewBrowser.Page opaqueUnvouched = browser.post(link, fields, Map.of("Origin", "null"));
+        ReviewBrowser.Page sameSite = browser.post(link, fields,
+                Map.of("Origin", "http://evil.localhost", "Sec-Fetch-Site", "same-site"));
+        for (ReviewBrowser.Page refused : List.of(opaqueCrossSite, opaqueUnvouched, sameSite)) {
+            assertEquals(403, refused.status(), refused.body());
+        }
+        assertTrue(APPROVALS.reviews.isEmpty());
+
+        // exactly what Chromium sent for the page when it had Referrer-Policy: no-referrer (a tab left open)
+        ReviewBrowser.Page chromium = browser.post(link, fields, Map.of("Origin", "null",
+                "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Mode", "navigate", "Sec-Fetch-Dest", "document"));
+        assertEquals(200, chromium.status(), chromium.body());
+        assertEquals(Verdict.APPROVE, APPROVALS.reviews.get(0).verdict());
+    }
+
+    @Test
+    void twoReviewLinksOpenInOneBrowser_canBothBeDecided() throws Exception {
+        RequestView first = pendingRequest(Duration.ofDays(3));
+        RequestView second = pendingRequest(Duration.ofDays(3));
+        deliver(Requests.review(Requests.ALICE, first));
+        URI firstLink = mailbox.awaitNewest(ALICE, 1, Duration.ofSeconds(10)).reviewLink().orElseThrow();
+        deliver(Requests.review(Requests.ALICE, second));
+        URI secondLink = mailbox.awaitNewest(ALICE, 2, Duration.ofSeconds(10)).reviewLink().orElseThrow();
+        assertNotEquals(firstLink, secondLink);
+        ReviewBrowser browser = new ReviewBrowser();
+        ReviewBrowser.Page firstPage = browser.open(firstLink);
+        ReviewBrowser.Page secondPage = browser.open(secondLink);
+
+        ReviewBrowser.Page firstResult = browser.submit(firstPage, "approve", null);
+        ReviewBrowser.Page secondResult = browser.submit(secondPage, "deny", "not this one");
+
+        assertEquals(200, firstResult.status(), firstResult.body());
+        assertEquals(200, secondResult.status(), secondResult.body());
+        assertEquals(2, APPROVALS.reviews.size());
     }
 
     @Test

@@ -102,18 +102,42 @@ class UnitsTest {
     }
 
     @Test
-    void theCsrfCookie_isHostPrefixedAndSecureOverHttps_only() {
+    void theCsrfCookie_isPerLink_hostPrefixedAndSecureOverHttps_only_andLivesAsLongAsTheLink() {
         CsrfCookie secure = new CsrfCookie(true);
         String value = new LinkTokens().next();
-        assertEquals("__Host-countersign-csrf=" + value + "; Path=/; HttpOnly; SameSite=Strict; Secure",
-                secure.setCookie(value));
-        assertEquals("countersign-csrf=" + value + "; Path=/; HttpOnly; SameSite=Strict",
-                new CsrfCookie(false).setCookie(value));
-        assertEquals(Optional.of(value), secure.read(List.of("a=b; __Host-countersign-csrf=" + value)));
-        assertTrue(secure.read(List.of("__Host-countersign-csrf=" + value + "; __Host-countersign-csrf=" + value))
+        String hash = LinkTokens.hash(new LinkTokens().next());
+        String otherHash = LinkTokens.hash(new LinkTokens().next());
+        String name = "__Host-countersign-csrf-" + hash.substring(0, 16);
+        assertEquals(name + "=" + value + "; Path=/; Max-Age=1800; HttpOnly; SameSite=Strict; Secure",
+                secure.setCookie(hash, value, Duration.ofMinutes(30)));
+        assertEquals("countersign-csrf-" + hash.substring(0, 16) + "=" + value
+                        + "; Path=/; Max-Age=1800; HttpOnly; SameSite=Strict",
+                new CsrfCookie(false).setCookie(hash, value, Duration.ofMinutes(30)));
+        assertEquals(Optional.of(value), secure.read(hash, List.of("a=b; " + name + "=" + value)));
+        assertEquals(Optional.of(value), secure.read(hash, List.of(secure.name(otherHash) + "="
+                + new LinkTokens().next() + "; " + name + "=" + value)), "another link's cookie does not interfere");
+        assertTrue(secure.read(otherHash, List.of(name + "=" + value)).isEmpty());
+        assertTrue(secure.read(hash, List.of(name + "=" + value + "; " + name + "=" + value))
                 .isEmpty(), "two cookies of that name: someone planted one");
-        assertTrue(secure.read(List.of("__Host-countersign-csrf=short")).isEmpty());
-        assertTrue(secure.read(List.of()).isEmpty());
+        assertTrue(secure.read(hash, List.of(name + "=short")).isEmpty());
+        assertTrue(secure.read(hash, List.of()).isEmpty());
+    }
+
+    @Test
+    void formOrigin_acceptsThePagesOwnPosts_asChromiumSendsThem_andRefusesOtherSites() {
+        FormOrigin check = new FormOrigin("https://cs.example.org");
+        assertTrue(check.refusal("https://cs.example.org", "same-origin").isEmpty());
+        assertTrue(check.refusal("null", "same-origin").isEmpty(), "Chromium under a no-referrer policy");
+        assertTrue(check.refusal(null, null).isEmpty(), "no browser: the CSRF token decides alone");
+        assertTrue(check.refusal("https://cs.example.org", null).isEmpty(), "a browser without Fetch Metadata");
+
+        assertTrue(check.refusal("null", null).isPresent(), "an opaque origin the browser does not vouch for");
+        assertTrue(check.refusal("null", "cross-site").isPresent(), "a sandboxed frame or data: page elsewhere");
+        assertTrue(check.refusal("https://evil.example", null).isPresent());
+        assertTrue(check.refusal("https://evil.example", "cross-site").isPresent());
+        assertTrue(check.refusal("https://cs.example.org", "cross-site").isPresent(), "Fetch Metadata wins");
+        assertTrue(check.refusal("https://other.example.org", "same-site").isPresent(), "a sibling subdomain");
+        assertTrue(check.refusal("http://cs.example.org", "same-origin").isPresent(), "another scheme");
     }
 
     @Test

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * Follows a review link the way a person's browser does: {@link #open} GETs the page and keeps the cookies it sets,
- * {@link #submit} posts the page's form back with them. {@link #post} sends any fields, for forged or replayed
+ * {@link #submit} posts the page's form back with them and with the headers Chromium adds ({@code Origin},
+ * {@code Sec-Fetch-*}). {@link #post} sends any fields, for forged or replayed
  * posts. One instance is one browser (its own cookie jar); it follows no redirects.
  * <pre>{@code
  * ReviewBrowser browser = new ReviewBrowser();
@@ -57,6 +58,7 @@ public final class ReviewBrowser {
     }
 
     private static final Pattern FORM = Pattern.compile("<form method=\"post\" action=\"([^\"]+)\">");
+    private static final Pattern REFERRER_META = Pattern.compile("<meta name=\"referrer\" content=\"([^\"]+)\">");
     private static final Pattern HIDDEN = Pattern.compile(
             "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
 
@@ -97,7 +99,30 @@ public final class ReviewBrowser {
         if (comment != null) {
             fields.put("comment", comment);
         }
-        return post(form.action(), fields);
+        return post(form.action(), fields, chromiumFormHeaders(page, form.action()));
+    }
+
+    /**
+     * What Chromium adds to a form post: Fetch Metadata, and an {@code Origin} that is {@code null} when the page's
+     * referrer policy is {@code no-referrer} (header or meta), else the page's origin.
+     */
+    static Map<String, String> chromiumFormHeaders(Page page, URI action) {
+        String pageOrigin = origin(page.uri());
+        boolean sameOrigin = pageOrigin.equals(origin(action));
+        Matcher meta = REFERRER_META.matcher(page.body());
+        String policy = meta.find() ? meta.group(1) : page.header("Referrer-Policy");
+        boolean noReferrer = policy != null && policy.trim().equalsIgnoreCase("no-referrer");
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Origin", noReferrer ? "null" : pageOrigin);
+        headers.put("Sec-Fetch-Site", sameOrigin ? "same-origin" : "cross-site");
+        headers.put("Sec-Fetch-Mode", "navigate");
+        headers.put("Sec-Fetch-Dest", "document");
+        headers.put("Sec-Fetch-User", "?1");
+        return headers;
+    }
+
+    private static String origin(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
     }
 
     /** Posts any form fields to any URI with this browser's cookies. */
