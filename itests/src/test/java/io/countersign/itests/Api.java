@@ -88,19 +88,40 @@ final class Api {
                 answer = readHead(in);
                 status = Integer.parseInt(answer[0].split(" ")[1]);
             }
-            String contentType = "";
-            int length = 0;
-            for (String line : answer) {
-                String lower = line.toLowerCase(java.util.Locale.ROOT);
-                if (lower.startsWith("content-type:")) {
-                    contentType = line.substring(13).trim();
-                } else if (lower.startsWith("content-length:")) {
-                    length = Integer.parseInt(line.substring(15).trim());
-                }
-            }
-            String raw = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-            return new Answer(status, contentType, raw.isEmpty() ? MAPPER.nullNode() : MAPPER.readTree(raw), raw);
+            return answer(status, answer, in);
         }
+    }
+
+    /**
+     * Sends {@code head} (a request line and header lines, without the blank line that ends them) as it is, for
+     * requests an HTTP client refuses to make: a malformed URI, an unknown version.
+     */
+    Answer raw(String head) throws IOException {
+        URI uri = URI.create(base);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write((head + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            java.io.InputStream in = socket.getInputStream();
+            String[] answer = readHead(in);
+            return answer(Integer.parseInt(answer[0].split(" ")[1]), answer, in);
+        }
+    }
+
+    private static Answer answer(int status, String[] head, java.io.InputStream in) throws IOException {
+        String contentType = "";
+        int length = 0;
+        for (String line : head) {
+            String lower = line.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("content-type:")) {
+                contentType = line.substring(13).trim();
+            } else if (lower.startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        String raw = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        return new Answer(status, contentType, raw.isEmpty() ? MAPPER.nullNode() : MAPPER.readTree(raw), raw);
     }
 
     /** The status line and header lines of one HTTP/1.1 response head. */

@@ -125,5 +125,38 @@ public class BadInputIT extends CountersignTestSupport {
     public void wrongMethodsAndUnknownPathsAreProblems() throws Exception {
         expectProblem(api.get("/v1/actions", credentials.agentKey("analytics-agent")), 405, "method-not-allowed");
         expectProblem(api.get("/v2/anything", null), 404, "not-found");
+        Api.Answer postHealth = api.post("/v1/health", null, "{}");
+        expectProblem(postHealth, 405, "method-not-allowed");
+    }
+
+    @Test
+    public void aNumberWithAHugeExponentIsRefused() throws Exception {
+        long before = journalSize();
+        expectProblem(submit("application/json", VALID.replace("{}", "{\"rows\":1E+99999999999}")), 400,
+                "malformed-json");
+        expectProblem(api.post("/v1/actions/no-such-id/reviews", credentials.reviewerToken("bob"),
+                "{\"verdict\":\"approve\",\"comment\":1E-99999999999}"), 400, "malformed-json");
+        assertEquals(before, journalSize());
+    }
+
+    @Test
+    public void badlyEncodedQueriesAreRefused() throws Exception {
+        String reviewer = credentials.reviewerToken("bob");
+        for (String target : new String[] {"/v1/evidence?request=%ff", "/v1/evidence?request=%",
+                "/v1/ledger/entries?from=%", "/v1/actions/x?wait=%"}) {
+            expectProblem(api.raw("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + reviewer), 400, "malformed-query");
+        }
+    }
+
+    @Test
+    public void protocolErrorsAreProblemsToo() throws Exception {
+        expectProblem(api.raw("GET /v1/actions/%zz HTTP/1.1\r\nHost: 127.0.0.1"), 400, "bad-request");
+        expectProblem(api.raw("PUT * HTTP/1.0"), 400, "bad-request");
+        expectProblem(api.raw("GET /v1/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: 127.0.0.1"), 414,
+                "uri-too-long");
+        expectProblem(api.raw("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "b".repeat(20_000)), 431,
+                "headers-too-large");
+        expectProblem(api.raw("GET /v1/health HTTP/9.9\r\nHost: 127.0.0.1"), 505, "http-version-not-supported");
     }
 }

@@ -25,7 +25,8 @@ public interface HealthSource {
      *
      * @param ready whether the node can do its work
      * @param reason when not ready, a stable machine-readable code ({@code journal-unavailable}, ...); else null
-     * @param detail when not ready, one sentence saying why; else null
+     * @param detail when not ready, one sentence saying why, served to anyone: no exception text or paths (log
+     *        those); else null
      * @param retryAfter when not ready, how long until asking again makes sense; else null
      * @param body further members of the answer (each component's state, sizes, versions); may be null
      */

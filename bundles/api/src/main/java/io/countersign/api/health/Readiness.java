@@ -12,10 +12,12 @@ import java.util.Objects;
  * @param ready whether it lets the node serve
  * @param reason when not ready, a stable machine-readable code ({@code starting}, {@code journal-unavailable},
  *        {@code journal-failed}, {@code policy-failed-closed}, ...); {@code null} when ready
- * @param detail one sentence for the operator; {@code null} when there is nothing to say
+ * @param detail one sentence for the operator, logged and never served (it may hold exception text); {@code null}
+ *        when there is nothing to say
  * @param retryAfter when not ready, how long until asking again makes sense (at least one second); {@code null} when
  *        ready
- * @param details whatever else the component reports (sizes, states, times); never {@code null}, not to be modified
+ * @param details whatever else the component reports (sizes, states, times), served to anyone: no exception text,
+ *        paths or secrets; never {@code null}, not to be modified
  */
 public record Readiness(String component, boolean ready, String reason, String detail, Duration retryAfter,
                         ObjectNode details) {

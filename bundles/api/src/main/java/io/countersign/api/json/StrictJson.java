@@ -47,6 +47,9 @@ public final class StrictJson {
             root = MAPPER.readTree(parser);
         } catch (JsonProcessingException e) {
             throw new JsonInputException("malformed JSON: " + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            // BigDecimal refuses an exponent beyond an int (1E+99999999999); no double could hold it either
+            throw new JsonInputException("malformed JSON: a number's exponent is out of range");
         } catch (IOException e) {
             throw new JsonInputException("unreadable JSON: " + e.getMessage());
         }

@@ -28,7 +28,11 @@ class StrictJsonTest {
             "[1,2]",
             "\"text\"",
             "",
-            "{\"a\":1e400}"
+            "{\"a\":1e400}",
+            "{\"rows\":1E+99999999999}",
+            "{\"rows\":1E-99999999999}",
+            "{\"rows\":[0.5e2147483648]}",
+            "{\"rows\":-1e99999999999999999999}"
     })
     void refusesWhatParsersDisagreeOn(String body) {
         JsonInputException e = assertThrows(JsonInputException.class, () -> StrictJson.parseObject(utf8(body)));

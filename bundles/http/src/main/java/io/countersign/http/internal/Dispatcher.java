@@ -7,6 +7,7 @@ import io.countersign.http.HealthSource;
 import io.countersign.http.Problem;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -33,7 +34,16 @@ final class Dispatcher extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
+        if (!queryDecodes(request)) {
+            Exchanges.problem(response, callback, Problem.badRequest("malformed-query",
+                    "the query string is not valid percent-encoded UTF-8"));
+            return true;
+        }
         if (path.equals("/health")) {
+            if (!request.getMethod().equals("GET")) {
+                Exchanges.methodNotAllowed(response, callback, "GET");
+                return true;
+            }
             ObjectNode body = JsonNodeFactory.instance.objectNode().put("status", "up");
             routes.prefixes().forEach(body.putArray("routes")::add);
             Exchanges.json(response, callback, 200, body);
@@ -60,5 +70,15 @@ final class Dispatcher extends Handler.Abstract {
         }
         Exchanges.problem(response, callback, Problem.notFound("nothing is served at " + path));
         return true;
+    }
+
+    /** Checked once here so that no route meets Jetty's "Bad query" exception when it reads a parameter. */
+    private static boolean queryDecodes(Request request) {
+        try {
+            Request.extractQueryParameters(request);
+            return true;
+        } catch (BadMessageException | IllegalArgumentException e) {
+            return false;
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.countersign.http.internal;
 import io.countersign.http.HealthSource;
 import io.countersign.http.HttpRoute;
 import java.util.Map;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -41,6 +42,18 @@ public final class JettyServer {
 
         @AttributeDefinition(description = "Idle connection timeout in milliseconds")
         long idleTimeoutMillis() default 30_000;
+
+        @AttributeDefinition(description = "Longest time in milliseconds a connection may take to deliver a"
+                + " request's headers, counted from its opening or its previous answer; it is closed after that")
+        long requestHeaderTimeoutMillis() default 15_000;
+    }
+
+    /** How the server listens, from {@link Config}. */
+    record Settings(String host, int port, int maxThreads, long idleTimeoutMillis, long requestHeaderTimeoutMillis) {
+        static Settings of(Config config) {
+            return new Settings(config.host(), config.port(), config.maxThreads(), config.idleTimeoutMillis(),
+                    config.requestHeaderTimeoutMillis());
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(JettyServer.class);
@@ -55,21 +68,35 @@ public final class JettyServer {
 
     @Activate
     void activate(Config config) throws Exception {
-        QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()));
+        server = newServer(Settings.of(config), new Dispatcher(routes, () -> health));
+        server.start();
+        LOG.info("Countersign HTTP listening on http://{}:{}", config.host(), localPort(server));
+    }
+
+    /** The server, not started: one connector, problem+json for Jetty's own errors, a bound on header time. */
+    static Server newServer(Settings settings, Handler dispatcher) {
+        QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), Math.min(8, settings.maxThreads()));
         threads.setName("countersign-http");
-        server = new Server(threads);
+        Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost(config.host());
-        connector.setPort(config.port());
-        connector.setIdleTimeout(config.idleTimeoutMillis());
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(settings.idleTimeoutMillis());
+        HeaderDeadline headerDeadline = new HeaderDeadline(server.getScheduler(),
+                settings.requestHeaderTimeoutMillis());
+        connector.addEventListener(headerDeadline);
         server.addConnector(connector);
-        server.setHandler(new Dispatcher(routes, () -> health));
+        server.setHandler(headerDeadline.around(dispatcher));
+        server.setErrorHandler(new ProblemErrorHandler());
         server.setStopTimeout(5_000);
-        server.start();
-        LOG.info("Countersign HTTP listening on http://{}:{}", config.host(), connector.getLocalPort());
+        return server;
+    }
+
+    static int localPort(Server server) {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
     @Deactivate

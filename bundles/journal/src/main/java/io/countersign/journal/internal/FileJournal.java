@@ -132,14 +132,12 @@ public final class FileJournal implements Journal, MerkleLog, ReadinessCheck, Au
         return current != null && current.isWriting();
     }
 
+    /** The details are served to anyone: the problem's text (paths, I/O errors) is only in the detail, logged. */
     static Readiness readiness(JournalStore.Health health) {
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         details.put("state", health.state().name().toLowerCase(Locale.ROOT));
         details.put("size", health.size());
         details.put("queued", health.queued());
-        if (health.problem() != null) {
-            details.put("problem", health.problem());
-        }
         if (health.since() != null) {
             details.put("since", health.since().toString());
         }
@@ -147,7 +145,7 @@ public final class FileJournal implements Journal, MerkleLog, ReadinessCheck, Au
             details.put("failedAttempts", health.attempts());
         }
         if (health.spareProblem() != null) {
-            details.put("spareSegment", "cannot be prepared: " + health.spareProblem());
+            details.put("spareSegment", "not prepared");
         }
         return switch (health.state()) {
             case WRITING -> Readiness.ready(COMPONENT, details);

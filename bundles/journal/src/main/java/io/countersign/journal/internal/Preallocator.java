@@ -3,6 +3,7 @@ package io.countersign.journal.internal;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one zero-filled, fsynced spare file ready so that a segment roll is a rename, not tens of megabytes of
@@ -24,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  * final when its directory fsync fails ({@link FsyncFailedException}): the spare itself never holds entries.
  */
 final class Preallocator implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Preallocator.class);
 
     private static final long STEP = 128 * 1024;
     private static final long STEP_PAUSE_MILLIS = 1;
@@ -56,6 +61,10 @@ final class Preallocator implements Closeable {
                 problem = null;
             } catch (IOException | RuntimeException e) {
                 problem = String.valueOf(e.getMessage() == null ? e : e.getMessage());
+                if (!(e instanceof ClosedByInterruptException)) {
+                    // an interrupt is the journal closing, not a problem with the disk
+                    LOG.warn("Journal spare segment {} cannot be prepared: {}", spare, problem);
+                }
                 try {
                     Files.deleteIfExists(spare);
                 } catch (IOException | RuntimeException suppressed) {

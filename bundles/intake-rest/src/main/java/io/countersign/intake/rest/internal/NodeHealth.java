@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,8 @@ final class NodeHealth {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeHealth.class);
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** What was last logged as the reason the node is not ready; there is one node per JVM. */
+    private static final AtomicReference<String> LAST_LOGGED = new AtomicReference<>();
 
     private NodeHealth() {
     }
@@ -48,8 +51,35 @@ final class NodeHealth {
         }
         Optional<Readiness> first = all.stream().filter(r -> !r.ready())
                 .min(Comparator.comparingInt(NodeHealth::priority));
-        return first.map(r -> new HealthSource.Status(false, r.reason(), r.detail(), r.retryAfter(), body))
+        first.ifPresentOrElse(NodeHealth::logOnChange, () -> LAST_LOGGED.set(null));
+        return first.map(r -> new HealthSource.Status(false, r.reason(), publicDetail(r.reason()), r.retryAfter(),
+                        body))
                 .orElseGet(() -> new HealthSource.Status(true, null, null, null, body));
+    }
+
+    /**
+     * What anyone may read about a reason: one fixed sentence. A component's own detail can hold exception text
+     * (paths, "No space left on device") and goes to the log only.
+     */
+    static String publicDetail(String reason) {
+        return switch (reason) {
+            case "starting" -> "Countersign is starting; ask again shortly";
+            case "journal-unavailable" -> "the journal cannot write now; it retries, and the node serves again once"
+                    + " a write succeeds (the operator's log says why)";
+            case "journal-failed" -> "the journal failed and refuses every write until Countersign is restarted"
+                    + " (the operator's log says why)";
+            case "policy-failed-closed" -> "no rule set is active: the policy denies every action until a valid"
+                    + " rule set is activated";
+            default -> "the node cannot do its work now (the operator's log says why)";
+        };
+    }
+
+    /** Probes come every few seconds: the detail is logged when it changes, not on each. */
+    private static void logOnChange(Readiness notReady) {
+        String line = notReady.component() + " is not ready (" + notReady.reason() + "): " + notReady.detail();
+        if (!line.equals(LAST_LOGGED.getAndSet(line))) {
+            LOG.warn("Readiness: {}", line);
+        }
     }
 
     /** Why writes cannot be taken now (the journal cannot write), if so. */
@@ -104,9 +134,6 @@ final class NodeHealth {
         ObjectNode part = JSON.objectNode().put("ready", readiness.ready());
         if (!readiness.ready()) {
             part.put("reason", readiness.reason());
-            if (readiness.detail() != null) {
-                part.put("detail", readiness.detail());
-            }
             part.put("retryAfterSeconds", readiness.retryAfterSeconds());
         }
         readiness.details().properties().forEach(member -> {

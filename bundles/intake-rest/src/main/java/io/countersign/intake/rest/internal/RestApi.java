@@ -148,8 +148,7 @@ public final class RestApi implements HttpRoute, HealthSource {
             return false;
         }
         Readiness journalState = refused.get();
-        Exchanges.problem(response, callback, Problem.unavailable(journalState.detail() == null
-                ? "the journal cannot write now" : journalState.detail()),
+        Exchanges.problem(response, callback, Problem.unavailable(NodeHealth.publicDetail(journalState.reason())),
                 Map.of("Retry-After", Long.toString(journalState.retryAfterSeconds())));
         return true;
     }

@@ -15,6 +15,7 @@ import io.countersign.api.PolicyContext;
 import io.countersign.api.PolicyEngine;
 import io.countersign.api.health.Readiness;
 import io.countersign.api.health.ReadinessCheck;
+import io.countersign.api.testing.LogCapture;
 import io.countersign.http.HealthSource;
 import java.time.Duration;
 import java.util.List;
@@ -76,6 +77,24 @@ class NodeHealthTest {
         assertEquals("policy-failed-closed", status.body().path("checks").path("policy").path("reason").asText());
         Readiness refused = NodeHealth.writesRefused(List.of(JOURNAL_RETRYING)).orElseThrow();
         assertEquals(2, refused.retryAfterSeconds());
+    }
+
+    @Test
+    void internalDetails_areLoggedOnce_andNeverServed() {
+        String leak = "java.io.IOException: No space left on device";
+        ReadinessCheck full = () -> Readiness.notReady("journal", "journal-unavailable",
+                "the journal cannot write (" + leak + ")", Duration.ofSeconds(1), null);
+        try (LogCapture log = new LogCapture()) {
+            HealthSource.Status status = NodeHealth.status(List.of(full), JOURNAL, policy("v1"));
+            NodeHealth.status(List.of(full), JOURNAL, policy("v1"));
+            assertEquals("journal-unavailable", status.reason());
+            assertFalse(status.detail().contains("No space"), status.detail());
+            assertFalse(status.body().toString().contains("No space"), status.body().toString());
+            assertTrue(log.warned(leak), log.text());
+            assertEquals(log.text().indexOf(leak), log.text().lastIndexOf(leak), "logged once: " + log.text());
+        }
+        Readiness refused = NodeHealth.writesRefused(List.of(full)).orElseThrow();
+        assertFalse(NodeHealth.publicDetail(refused.reason()).contains("No space"));
     }
 
     @Test
