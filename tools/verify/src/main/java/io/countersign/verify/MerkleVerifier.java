@@ -6,14 +6,15 @@ import java.util.List;
 
 /**
  * RFC 9162 §2.1.3.2 and §2.1.4.2 proof verification. Each method returns null when the proof holds, else
- * why it does not. One instance per thread: it reuses its digest and buffer, which is what makes it fast.
+ * why it does not, whatever its arguments ({@link ProofInputs} checks them first). One instance per thread: it
+ * reuses its digest and buffer, which is what makes it fast.
  */
 final class MerkleVerifier {
     private static final byte LEAF = 0x00;
     private static final byte NODE = 0x01;
 
     private final MessageDigest sha = Digests.newSha256();
-    private final byte[] buffer = new byte[1 + 32 + 32];
+    private final byte[] buffer = new byte[1 + 2 * ProofInputs.HASH_LENGTH];
 
     /** The leaf hash of an entry: its 32-byte entry hash is the leaf input, so H(0x00 ‖ E). */
     byte[] leafHash(byte[] entryHash) {
@@ -24,6 +25,10 @@ final class MerkleVerifier {
     }
 
     String inclusionProblem(long leafIndex, long treeSize, byte[] leafHash, List<byte[]> path, byte[] root) {
+        String input = ProofInputs.inclusionProblem(leafIndex, treeSize, leafHash, path, root);
+        if (input != null) {
+            return input;
+        }
         if (leafIndex >= treeSize) {
             return "leaf index " + leafIndex + " is not below the tree size " + treeSize;
         }
@@ -56,6 +61,10 @@ final class MerkleVerifier {
     }
 
     String consistencyProblem(long first, long second, byte[] firstRoot, byte[] secondRoot, List<byte[]> path) {
+        String input = ProofInputs.consistencyProblem(first, second, firstRoot, secondRoot, path);
+        if (input != null) {
+            return input;
+        }
         if (first > second) {
             return "fromSize " + first + " is larger than toSize " + second;
         }

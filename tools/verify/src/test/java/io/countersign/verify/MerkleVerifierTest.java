@@ -7,21 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The verifier's RFC 9162 algorithms against the test side's recursive definitions, for every small size. */
 class MerkleVerifierTest {
     private static final int MAX = 70;
-    private static final TestMerkleTree TREE = new TestMerkleTree();
+    private static final TestMerkleTree TREE = TestMerkleTree.withLeaves(MAX);
     private final MerkleVerifier merkle = new MerkleVerifier();
-
-    @BeforeAll
-    static void leaves() {
-        for (int i = 0; i < MAX; i++) {
-            TREE.add(TestMerkleTree.hash(new byte[] {(byte) i}));
-        }
-    }
 
     @Test
     void everyInclusionProofVerifies_andAnyChangedNodeDoesNot() {

@@ -8,6 +8,15 @@ import java.util.List;
 final class TestMerkleTree {
     private final List<byte[]> leafHashes = new ArrayList<>();
 
+    /** A tree of {@code count} leaves whose entry hashes are H(i) for i = 0 … count − 1. */
+    static TestMerkleTree withLeaves(int count) {
+        TestMerkleTree tree = new TestMerkleTree();
+        for (int i = 0; i < count; i++) {
+            tree.add(hash(new byte[] {(byte) i}));
+        }
+        return tree;
+    }
+
     void add(byte[] entryHash) {
         leafHashes.add(hash(new byte[] {0x00}, entryHash));
     }
