@@ -77,6 +77,10 @@ public class BrowserReviewIT {
         frank.open(reviewLink(FRANK, id));
         assertEquals("Review request", frank.heading());
         assertTrue(frank.text(), frank.text().contains("privilege.escalate"));
+        assertTrue(frank.text(), frank.text().contains(id));
+        assertTrue(frank.text(), frank.text().contains("You are reviewing as frank (frank@example.com) for security."));
+        assertTrue(frank.text(), frank.text().contains("changes privileges"));
+        assertTrue(frank.text(), frank.text().matches("(?s).*Decide by .* UTC \\(in .*\\)\\..*"));
         frank.screenshot("review-page-desktop");
         frank.click(APPROVE);
         assertEquals(frank.text(), "Your approval was recorded.", frank.heading());
@@ -107,6 +111,10 @@ public class BrowserReviewIT {
 
         frank.switchTo(secondTab);
         frank.typeAndClick(COMMENT, "not without a change ticket", DENY);
+        assertEquals(frank.text(), "Deny this request?", frank.heading());
+        assertTrue(frank.text(), frank.text().contains("not without a change ticket"));
+        assertEquals("nothing is decided before the confirmation", 0, request(second).path("votes").size());
+        frank.click(DENY);
         assertEquals(frank.text(), "Your denial was recorded.", frank.heading());
         assertEquals(1, request(first).path("votes").size());
         assertEquals("not without a change ticket",

@@ -105,6 +105,12 @@ public interface ApprovalService {
      */
     CompletionStage<Optional<StandingApproval>> revokeStanding(Reviewer by, String id);
 
+    /**
+     * How often this agent asked for this action today (UTC) and in the last hour, this request included once it is
+     * received: the history a reviewer sees beside a request.
+     */
+    RequesterActivity activity(String agentId, String action);
+
     /** Every standing approval granted, newest first, with its uses. */
     List<StandingApproval> standingApprovals();
 

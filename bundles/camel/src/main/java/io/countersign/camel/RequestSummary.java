@@ -8,6 +8,8 @@ import io.countersign.api.RequestStatus;
 import io.countersign.api.RequestView;
 import io.countersign.api.Vote;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +18,8 @@ import java.util.List;
  * it for its own markup (Slack mrkdwn, Adaptive Card text, HTML). Nothing here is trusted markup.
  *
  * @param title      one line: who asks to do what, where
- * @param fields     labelled facts: agent, on behalf of, action, resource, environment, parameters, justification
+ * @param fields     labelled facts: request id, risk cues, agent, on behalf of, action, resource, environment,
+ *                   parameters, justification, digest
  * @param reasons    the policy's reasons for asking
  * @param quorum     what approval needs, e.g. "2 approvals from data-owners"
  * @param votes      one line per counted vote
@@ -30,6 +33,8 @@ public record RequestSummary(String requestId, String digest, String title, List
     public static final int MAX_PARAMETERS_CHARS = 1500;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
 
     public record Field(String label, String value) {
     }
@@ -47,6 +52,11 @@ public record RequestSummary(String requestId, String digest, String title, List
     public static RequestSummary of(RequestView view) {
         Action action = view.request().action();
         List<Field> fields = new ArrayList<>();
+        fields.add(new Field("Request", view.id()));
+        List<String> cues = RiskCues.of(action);
+        if (!cues.isEmpty()) {
+            fields.add(new Field("Risk", String.join(" · ", cues)));
+        }
         fields.add(new Field("Agent", action.requester()));
         fields.add(new Field("On behalf of", action.onBehalfOf().isEmpty() ? "nobody"
                 : String.join(", ", action.onBehalfOf())));
@@ -86,7 +96,12 @@ public record RequestSummary(String requestId, String digest, String title, List
 
     private static String vote(Vote vote) {
         return vote.reviewer() + " " + (vote.verdict() == io.countersign.api.Verdict.APPROVE ? "approved" : "denied")
-                + " via " + vote.channel() + " at " + vote.at();
+                + " via " + vote.channel() + " at " + when(vote.at());
+    }
+
+    /** An instant as reviewers read it: to the second, in UTC, said so. */
+    public static String when(Instant instant) {
+        return instant == null ? "none" : WHEN.format(instant);
     }
 
     /** What a closed request's messages say became of it ("Approved", ...); {@code null} while it is pending. */

@@ -58,6 +58,11 @@ public abstract class ApprovalServiceStub implements ApprovalService {
     }
 
     @Override
+    public io.countersign.api.RequesterActivity activity(String agentId, String action) {
+        throw notUsed("activity");
+    }
+
+    @Override
     public List<io.countersign.api.StandingApproval> standingApprovals() {
         throw notUsed("standingApprovals");
     }

@@ -105,6 +105,29 @@ final class ActivityCounts {
         return counts;
     }
 
+    /** The counts for this agent and action as of {@code at}, counting nothing. */
+    Counts peek(String agent, String action, Instant at) {
+        Tally tally = tallies.get(agent + '\u0000' + action);
+        if (tally == null) {
+            return new Counts(0, 0);
+        }
+        long minute = Math.floorDiv(at.getEpochSecond(), 60);
+        long day = Math.floorDiv(minute, 24 * 60);
+        synchronized (tally) {
+            return new Counts(day > tally.day ? 0 : tally.today, lastHour(tally, minute));
+        }
+    }
+
+    private static long lastHour(Tally tally, long minute) {
+        long lastHour = 0;
+        for (int i = 0; i < MINUTES; i++) {
+            if (tally.minuteOf[i] > minute - MINUTES && tally.minuteOf[i] <= minute) {
+                lastHour += tally.countIn[i];
+            }
+        }
+        return lastHour;
+    }
+
     /** The counts for this agent and action before a request received at {@code at}, which is then counted. */
     Counts countAndRecord(String agent, String action, Instant at) {
         Tally tally = tallies.computeIfAbsent(agent + '\u0000' + action, key -> new Tally());
@@ -120,13 +143,7 @@ final class ActivityCounts {
                     tally.today = 0;
                 }
             }
-            long lastHour = 0;
-            for (int i = 0; i < MINUTES; i++) {
-                if (tally.minuteOf[i] > minute - MINUTES && tally.minuteOf[i] <= minute) {
-                    lastHour += tally.countIn[i];
-                }
-            }
-            Counts before = new Counts(tally.today, lastHour);
+            Counts before = new Counts(tally.today, lastHour(tally, minute));
             tally.today++;
             int slot = (int) Math.floorMod(minute, (long) MINUTES);
             if (tally.minuteOf[slot] != minute) {

@@ -1081,6 +1081,12 @@ public final class ApprovalEngine implements ApprovalService {
     }
 
     @Override
+    public io.countersign.api.RequesterActivity activity(String agentId, String action) {
+        ActivityCounts.Counts counts = activity.peek(agentId, action, clock.instant());
+        return new io.countersign.api.RequesterActivity(counts.today(), counts.lastHour());
+    }
+
+    @Override
     public List<StandingApproval> standingApprovals() {
         return standing.all();
     }

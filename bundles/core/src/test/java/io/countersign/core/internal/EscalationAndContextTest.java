@@ -15,6 +15,7 @@ import io.countersign.api.Outcome;
 import io.countersign.api.RefusalReason;
 import io.countersign.api.RequestStatus;
 import io.countersign.api.RequestView;
+import io.countersign.api.RequesterActivity;
 import io.countersign.api.ReviewResult;
 import io.countersign.api.ReviewRoute;
 import io.countersign.api.Verdict;
@@ -131,6 +132,10 @@ class EscalationAndContextTest {
                             && e.data().path("request").asText().equals(fourth.id())).findFirst().orElseThrow();
             assertEquals(3, afterRestart.data().path("context").path("sameActionToday").asLong(),
                     "the counts are rebuilt from the journal");
+            assertEquals(new RequesterActivity(4, 4),
+                    fixture.engine().activity(EngineFixture.AGENT.id(), "data.export"),
+                    "what a reviewer is shown counts this request too");
+            assertEquals(new RequesterActivity(0, 0), fixture.engine().activity(EngineFixture.AGENT.id(), "db.query"));
         }
     }
 }

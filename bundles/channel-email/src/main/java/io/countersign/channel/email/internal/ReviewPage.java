@@ -6,6 +6,7 @@ import io.countersign.api.ApprovalService;
 import io.countersign.api.ChannelEvent;
 import io.countersign.api.Directory;
 import io.countersign.api.RequestView;
+import io.countersign.api.RequesterActivity;
 import io.countersign.api.ReviewEvidence;
 import io.countersign.api.ReviewResult;
 import io.countersign.api.Reviewer;
@@ -118,7 +119,7 @@ public final class ReviewPage implements HttpRoute {
         if (method.equals("GET")) {
             show(request, response, callback, link.get(), token.get(), now);
         } else {
-            decide(request, response, callback, token.get());
+            decide(request, response, callback, link.get(), token.get());
         }
         return true;
     }
@@ -144,7 +145,8 @@ public final class ReviewPage implements HttpRoute {
         } else {
             action = link.under(settings.publicBaseUrl());
         }
-        String page = ReviewPages.review(summary, action, csrf, notice);
+        String page = ReviewPages.review(summary, new ReviewPages.Context(reviewingAs(view.get(), token),
+                requesterHistory(view.get()), now), action, csrf, notice);
         String setCookie = action == null ? null : cookie.setCookie(token.tokenHash(), csrf,
                 Duration.between(now, token.expiresAt()));
         Runnable answer = () -> html(response, callback, 200, page, setCookie);
@@ -158,6 +160,34 @@ public final class ReviewPage implements HttpRoute {
                 token.requestId(), token.reviewer(), evidence)).whenComplete((ignored, failure) -> answer.run());
     }
 
+    /** Who the link decides as, and for which of the groups that may review now: no reviewer should have to guess. */
+    private String reviewingAs(RequestView view, IssuedToken token) {
+        Optional<Reviewer> reviewer = directory.reviewer(token.reviewer());
+        java.util.List<String> groups = view.eligibleGroups().stream()
+                .filter(group -> reviewer.map(found -> found.groups().contains(group)).orElse(false)).toList();
+        String who = "You are reviewing as " + token.reviewer() + " (" + token.address() + ")";
+        return groups.isEmpty() ? who + ", who is not in a group that may review this request now."
+                : who + " for " + String.join(" and ", groups) + ".";
+    }
+
+    /** How often the agent asked for this action lately; omitted when the core cannot say. */
+    private String requesterHistory(RequestView view) {
+        String agent = view.request().action().requester();
+        String action = view.request().action().action();
+        try {
+            RequesterActivity activity = approvals.activity(agent, action);
+            return agent + " asked for " + action + " " + times(activity.today()) + " today (UTC) and "
+                    + times(activity.lastHour()) + " in the last hour, this request included.";
+        } catch (RuntimeException e) {
+            LOG.debug("no requester history for request {} ({})", view.id(), e.toString());
+            return null;
+        }
+    }
+
+    private static String times(long count) {
+        return count == 1 ? "once" : count + " times";
+    }
+
     /** The core's record of the token's vote: unlike {@link TokenMemory} it survives a restart. */
     private static boolean votedWith(RequestView view, IssuedToken token) {
         String replayKey = replayKey(token);
@@ -168,7 +198,7 @@ public final class ReviewPage implements HttpRoute {
         return "email:" + token.tokenHash();
     }
 
-    private void decide(Request request, Response response, Callback callback, IssuedToken token) {
+    private void decide(Request request, Response response, Callback callback, ReviewLink link, IssuedToken token) {
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
         Optional<String> crossOrigin = formOrigin.refusal(origin, request.getHeaders().get("Sec-Fetch-Site"));
         if (crossOrigin.isPresent()) {
@@ -197,7 +227,7 @@ public final class ReviewPage implements HttpRoute {
                 return;
             }
             try {
-                applyForm(request, response, callback, token, FormBody.parse(bytes));
+                applyForm(request, response, callback, link, token, FormBody.parse(bytes));
             } catch (FormBody.InvalidForm e) {
                 refuse(request, response, callback, Refusal.BAD_FORM, token.requestId(), token.reviewer(),
                         evidence(request, token.tokenHash()), e.getMessage());
@@ -208,8 +238,8 @@ public final class ReviewPage implements HttpRoute {
         });
     }
 
-    private void applyForm(Request request, Response response, Callback callback, IssuedToken token,
-                           Map<String, String> form) {
+    private void applyForm(Request request, Response response, Callback callback, ReviewLink link,
+                           IssuedToken token, Map<String, String> form) {
         ObjectNode evidence = evidence(request, token.tokenHash());
         Optional<String> cookieValue = cookie.read(token.tokenHash(),
                 request.getHeaders().getValuesList(HttpHeader.COOKIE));
@@ -248,6 +278,15 @@ public final class ReviewPage implements HttpRoute {
         if (token.expiredAt(now)) {
             refuse(request, response, callback, Refusal.TOKEN_EXPIRED, token.requestId(), token.reviewer(),
                     evidence, "the token expired at " + token.expiresAt());
+            return;
+        }
+        // a denial usually ends the request for everyone, so a person confirms it on a second page (no script
+        // runs here: the CSP forbids it); programs that ask for JSON decide in one step
+        if (verdict == Verdict.DENY && !"yes".equals(form.get("confirm")) && !wantsJson(request)) {
+            String title = approvals.find(token.requestId()).map(view -> RequestSummary.of(view).title())
+                    .orElse(token.requestId());
+            html(response, callback, 200, ReviewPages.confirmDenial(title, link.under(settings.publicBaseUrl()),
+                    field, digest, comment), null);
             return;
         }
         if (!memory.claim(token, now)) {

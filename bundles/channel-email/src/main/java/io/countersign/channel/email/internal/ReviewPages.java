@@ -3,6 +3,8 @@ package io.countersign.channel.email.internal;
 import io.countersign.api.Verdict;
 import io.countersign.camel.RequestSummary;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 
 /** The HTML of the review page and of the answers to its form. Every value from a request is escaped. */
 final class ReviewPages {
@@ -17,24 +19,39 @@ final class ReviewPages {
             + "button{font-size:16px;min-height:44px;padding:8px 20px;margin:8px 8px 0 0;border-radius:4px;"
             + "border:1px solid #888}"
             + "button.approve{background:#1e7d32;color:#fff}button.deny{background:#b3261e;color:#fff}"
-            + "textarea{width:100%;min-height:4em}.notice{padding:8px 12px;background:#fff4ce;border:1px solid #e0c060}";
+            + "textarea{width:100%;min-height:4em}blockquote{margin:8px 0;padding:4px 12px;border-left:4px solid #b3261e}"
+            + ".who{font-weight:bold}.notice{padding:8px 12px;background:#fff4ce;border:1px solid #e0c060}";
 
     private ReviewPages() {
     }
 
+    /**
+     * What the page says around the request: who the link decides as, and for which groups; the agent's recent
+     * requests for the action ({@code null} when unknown); the time the page is made, for the time left.
+     */
+    record Context(String reviewingAs, String requesterHistory, Instant now) {
+    }
+
     /** The request and, while it can still be decided with this link, the form. */
-    static String review(RequestSummary summary, URI action, String csrf, String notice) {
+    static String review(RequestSummary summary, Context context, URI action, String csrf, String notice) {
         StringBuilder body = new StringBuilder(4096);
         body.append("<h1>Review request</h1>\n");
         if (notice != null) {
             body.append("<p class=\"notice\">").append(Html.escape(notice)).append("</p>\n");
         }
+        body.append("<p class=\"who\">").append(Html.escape(context.reviewingAs())).append("</p>\n");
+        if (summary.isPending() && summary.deadline() != null) {
+            body.append("<p>Decide by ").append(Html.escape(SummaryRenderer.when(summary.deadline())))
+                    .append(" (").append(Html.escape(timeLeft(context.now(), summary.deadline()))).append(").</p>\n");
+        }
         body.append(SummaryRenderer.html(summary));
+        if (context.requesterHistory() != null) {
+            body.append("<h3 style=\"font-size:15px;margin:12px 0 4px\">Requester history</h3>\n<p style=\"margin:0\">")
+                    .append(Html.escape(context.requesterHistory())).append("</p>\n");
+        }
         if (action != null) {
             body.append("<form method=\"post\" action=\"").append(Html.escape(action.toString())).append("\">\n")
-                    .append("<input type=\"hidden\" name=\"csrf\" value=\"").append(Html.escape(csrf)).append("\">\n")
-                    .append("<input type=\"hidden\" name=\"digest\" value=\"").append(Html.escape(summary.digest()))
-                    .append("\">\n")
+                    .append(hidden("csrf", csrf)).append(hidden("digest", summary.digest()))
                     .append("<p>You are deciding on the action with digest <code>")
                     .append(Html.escape(summary.digest())).append("</code>.</p>\n")
                     .append("<p><label for=\"comment\">Comment (a reason is required to deny)</label><br>\n")
@@ -46,6 +63,41 @@ final class ReviewPages {
                     .append("</form>\n");
         }
         return document("Review: " + summary.title(), body.toString());
+    }
+
+    /** The second step of a denial: what is denied, the reason given, and one button that really denies. */
+    static String confirmDenial(String title, URI action, String csrf, String digest, String reason) {
+        String body = "<h1>Deny this request?</h1>\n<p>" + Html.escape(title) + "</p>\n"
+                + "<p>Your reason:</p>\n<blockquote>" + Html.escape(reason) + "</blockquote>\n"
+                + "<p>A denial is final: the agent may not run the action, and the request closes for every reviewer."
+                + "</p>\n<form method=\"post\" action=\"" + Html.escape(action.toString()) + "\">\n"
+                + hidden("csrf", csrf) + hidden("digest", digest) + hidden("comment", reason)
+                + hidden("confirm", "yes")
+                + "<button class=\"deny\" type=\"submit\" name=\"verdict\" value=\"deny\">Deny the request</button>\n"
+                + "</form>\n<p><a href=\"" + Html.escape(action.toString()) + "\">Go back to the request</a></p>\n";
+        return document("Deny this request?", body);
+    }
+
+    private static String hidden(String name, String value) {
+        return "<input type=\"hidden\" name=\"" + Html.escape(name) + "\" value=\"" + Html.escape(value) + "\">\n";
+    }
+
+    /** "in 1 h 12 min", "in 3 days 2 h", "in less than a minute", or "now" once passed. */
+    static String timeLeft(Instant now, Instant deadline) {
+        Duration left = Duration.between(now, deadline);
+        if (left.isNegative() || left.isZero()) {
+            return "now";
+        }
+        if (left.toMinutes() < 1) {
+            return "in less than a minute";
+        }
+        long days = left.toDays();
+        long hours = left.toHoursPart();
+        long minutes = left.toMinutesPart();
+        if (days > 0) {
+            return "in " + days + (days == 1 ? " day" : " days") + (hours > 0 ? " " + hours + " h" : "");
+        }
+        return "in " + (hours > 0 ? hours + " h " : "") + minutes + " min";
     }
 
     static String accepted(Verdict verdict, RequestSummary summary) {

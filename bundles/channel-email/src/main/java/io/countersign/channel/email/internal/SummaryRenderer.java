@@ -2,8 +2,6 @@ package io.countersign.channel.email.internal;
 
 import io.countersign.camel.RequestSummary;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * A request's summary as an HTML fragment (every value escaped) and as plain text, shared by the emails and the
@@ -11,8 +9,6 @@ import java.time.format.DateTimeFormatter;
  */
 final class SummaryRenderer {
 
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
     private static final String LABEL = "padding:4px 12px 4px 0;vertical-align:top;text-align:left";
     /** A digest or a JSON value has no place to break: without this the page and the email outgrow a phone. */
     private static final String VALUE = LABEL + ";overflow-wrap:anywhere";
@@ -21,7 +17,7 @@ final class SummaryRenderer {
     }
 
     static String when(Instant instant) {
-        return instant == null ? "none" : WHEN.format(instant);
+        return RequestSummary.when(instant);
     }
 
     static String html(RequestSummary summary) {

@@ -174,6 +174,16 @@ class EmailReviewFlowTest {
         assertEquals("DENY", page.header("X-Frame-Options"));
         assertTrue(page.header("Content-Type").startsWith("text/html"));
 
+        assertTrue(page.body().contains("<td style=\"padding:4px 12px 4px 0;vertical-align:top;text-align:left;"
+                + "overflow-wrap:anywhere\">" + view.id() + "</td>"), "the request id is shown");
+        assertTrue(page.body().contains("You are reviewing as alice (alice@example.org) for data-owners."),
+                page.body());
+        assertTrue(page.body().contains(">production</td>"), "the risk cue: " + page.body());
+        assertTrue(page.body().contains("agent-7 asked for db.drop_table once today (UTC) and once in the last hour"),
+                page.body());
+        assertTrue(page.body().matches("(?s).*Decide by \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC "
+                + "\\(in (2 days 23 h|3 days)\\)\\..*"), page.body());
+
         assertFalse(page.body().contains("<script"), page.body());
         assertFalse(page.body().contains("<img"), page.body());
         assertTrue(page.body().contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
@@ -287,8 +297,13 @@ class EmailReviewFlowTest {
         assertTrue(noReason.body().contains("reason-missing"), noReason.body());
         assertTrue(APPROVALS.reviews.isEmpty(), "a denial without a reason reaches nothing");
 
-        ReviewBrowser.Page genuine = browser.submit(page, "deny", "wrong ticket");
-        assertEquals(200, genuine.status(), "the refusals did not burn the token");
+        ReviewBrowser.Page confirmation = browser.submit(page, "deny", "wrong ticket");
+        assertEquals(200, confirmation.status(), "the refusals did not burn the token");
+        assertTrue(confirmation.body().contains("<h1>Deny this request?</h1>"), confirmation.body());
+        assertTrue(confirmation.body().contains("<blockquote>wrong ticket</blockquote>"), confirmation.body());
+        assertTrue(APPROVALS.reviews.isEmpty(), "asking for confirmation decides nothing");
+        ReviewBrowser.Page genuine = browser.submit(confirmation, "deny", "wrong ticket");
+        assertEquals(200, genuine.status(), genuine.body());
         assertTrue(genuine.body().contains("Your denial was recorded."), genuine.body());
         assertEquals(Verdict.DENY, APPROVALS.reviews.get(0).verdict());
         assertEquals("wrong ticket", APPROVALS.reviews.get(0).comment());
@@ -335,7 +350,8 @@ class EmailReviewFlowTest {
         ReviewBrowser.Page secondPage = browser.open(secondLink);
 
         ReviewBrowser.Page firstResult = browser.submit(firstPage, "approve", null);
-        ReviewBrowser.Page secondResult = browser.submit(secondPage, "deny", "not this one");
+        ReviewBrowser.Page secondResult = browser.submit(browser.submit(secondPage, "deny", "not this one"), "deny",
+                "not this one");
 
         assertEquals(200, firstResult.status(), firstResult.body());
         assertEquals(200, secondResult.status(), secondResult.body());

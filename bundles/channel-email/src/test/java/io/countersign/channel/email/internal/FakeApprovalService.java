@@ -52,6 +52,14 @@ final class FakeApprovalService extends ApprovalServiceStub {
         replayKeys.clear();
     }
 
+    /** Counts the requests it holds of the agent and action: every one of them arrived today, within the hour. */
+    @Override
+    public io.countersign.api.RequesterActivity activity(String agentId, String action) {
+        long count = views.values().stream().filter(view -> view.request().action().requester().equals(agentId)
+                && view.request().action().action().equals(action)).count();
+        return new io.countersign.api.RequesterActivity(count, count);
+    }
+
     @Override
     public Optional<RequestView> find(String requestId) {
         return Optional.ofNullable(views.get(requestId));
