@@ -179,6 +179,13 @@ public final class SlackStandIn implements AutoCloseable {
         return send(interactionsUrl, signingSecret, blockActions(message, userId, button, options), options);
     }
 
+    /** The block_actions payload Slack would send for a click, without sending it (to alter it first). */
+    public ObjectNode clickPayload(PostedMessage message, String userId, String actionId) {
+        JsonNode button = message.button(actionId).orElseThrow(() -> new IllegalArgumentException(
+                "the message has no button " + actionId + ": " + message.blocks()));
+        return blockActions(message, userId, button, ClickOptions.defaults());
+    }
+
     /** Sends {@code payload} as an interactivity callback, signed unless {@code options} say otherwise. */
     public Click send(String interactionsUrl, String signingSecret, JsonNode payload, ClickOptions options) {
         byte[] body = ("payload=" + URLEncoder.encode(payload.toString(), StandardCharsets.UTF_8))
