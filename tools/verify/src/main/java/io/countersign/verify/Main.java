@@ -1,9 +1,11 @@
 package io.countersign.verify;
 
+import io.countersign.verify.report.ReportCommand;
 import java.io.PrintStream;
 
 /**
- * {@code java -jar countersign-verify.jar BUNDLE [--trusted-checkpoint FILE] [--keys FILE] [--json]}.
+ * {@code java -jar countersign-verify.jar BUNDLE [--trusted-checkpoint FILE] [--keys FILE] [--json]}; a compliance
+ * report zip given as BUNDLE is checked instead ({@link ReportCommand}), and {@code report ...} makes one.
  * Exit status: 0 verified, 1 verification failed, 2 usage error or unreadable input.
  */
 public final class Main {
@@ -19,6 +21,9 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("report")) {
+            return ReportCommand.make(args, out, err);
+        }
         Arguments arguments;
         try {
             arguments = Arguments.parse(args);
@@ -26,6 +31,9 @@ public final class Main {
             err.println(e.getMessage());
             err.println(Arguments.USAGE);
             return UNREADABLE;
+        }
+        if (ReportCommand.isReport(arguments.bundle())) {
+            return ReportCommand.check(arguments.bundle(), arguments.keys(), out, err);
         }
         int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
         try {

@@ -1,0 +1,225 @@
+package io.countersign.verify.report;
+
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.verify.VerifiedEvidence;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A compliance report for one period (docs/report-format.md): made only from a range evidence bundle that verifies,
+ * and checked by making it again from the same bundle and comparing every derived member byte for byte.
+ */
+public final class ComplianceReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** "\n" line ends whatever the platform, so the bytes are the same wherever the report is made or checked. */
+    private static final ObjectWriter PRETTY = JSON.writer(new DefaultPrettyPrinter()
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+
+    /** What a check found: empty {@code differences} means the report is what its evidence says. */
+    public record Check(String period, String framework, long population, List<String> differences) {
+        public boolean ok() {
+            return differences.isEmpty();
+        }
+    }
+
+    private ComplianceReport() {
+    }
+
+    /** Verifies {@code bundle} and writes the report zip for its period to {@code out}. */
+    public static Path write(Path bundle, Path keys, String framework, int sampleSize, Path out)
+            throws VerifiedEvidence.Rejected, IOException {
+        Framework chosen = Framework.parse(framework);
+        VerifiedEvidence evidence = VerifiedEvidence.of(bundle, keys);
+        Map<String, byte[]> derived = derive(evidence, chosen, sampleSize);
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.put("format", ReportFormat.FORMAT);
+        manifest.put("framework", chosen.id());
+        manifest.put("from", evidence.from().toString());
+        manifest.put("to", evidence.to().toString());
+        manifest.put("sampleSize", sampleSize);
+        manifest.put("origin", evidence.origin());
+        manifest.put("checkpointSize", evidence.checkpointSize());
+        manifest.put("checkpointRoot", evidence.checkpointRoot());
+        ObjectNode digests = manifest.putObject("members");
+        derived.forEach((name, bytes) -> digests.put(name, sha256(bytes)));
+        digests.put(ReportFormat.EVIDENCE, sha256(Files.readAllBytes(bundle)));
+        Path partial = out.resolveSibling(out.getFileName() + ".partial");
+        try (OutputStream file = Files.newOutputStream(partial); ZipOutputStream zip = new ZipOutputStream(file)) {
+            member(zip, ReportFormat.MANIFEST, json(manifest));
+            for (Map.Entry<String, byte[]> each : derived.entrySet()) {
+                member(zip, each.getKey(), each.getValue());
+            }
+            member(zip, ReportFormat.EVIDENCE, Files.readAllBytes(bundle));
+        }
+        Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return out;
+    }
+
+    /** Verifies the report's evidence and makes every derived member again; the differences say what was changed. */
+    public static Check check(Path report, Path keys) throws VerifiedEvidence.Rejected, IOException {
+        Path evidenceCopy = Files.createTempFile("countersign-report-evidence", ".zip");
+        try (ZipFile zip = new ZipFile(report.toFile())) {
+            Set<String> names = new HashSet<>();
+            for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
+                String name = entries.nextElement().getName();
+                if (!names.add(name)) {
+                    throw new VerifiedEvidence.Rejected("the report has two members named " + name);
+                }
+            }
+            for (String required : List.of(ReportFormat.MANIFEST, ReportFormat.EVIDENCE)) {
+                if (!names.contains(required)) {
+                    throw new VerifiedEvidence.Rejected("the report has no " + required + " member");
+                }
+            }
+            JsonNode manifest = JSON.readTree(read(zip, ReportFormat.MANIFEST));
+            if (!ReportFormat.FORMAT.equals(manifest.path("format").asText())) {
+                throw new VerifiedEvidence.Rejected("not a " + ReportFormat.FORMAT + " report");
+            }
+            Files.write(evidenceCopy, read(zip, ReportFormat.EVIDENCE));
+            VerifiedEvidence evidence = VerifiedEvidence.of(evidenceCopy, keys);
+            Framework framework = Framework.parse(manifest.path("framework").asText());
+            List<String> differences = new ArrayList<>();
+            if (!manifest.path("from").asText().equals(evidence.from().toString())
+                    || !manifest.path("to").asText().equals(evidence.to().toString())) {
+                differences.add(ReportFormat.MANIFEST + ": the period is not the evidence bundle's range");
+            }
+            Map<String, byte[]> expected = derive(evidence, framework, manifest.path("sampleSize").asInt());
+            for (Map.Entry<String, byte[]> each : expected.entrySet()) {
+                if (!names.contains(each.getKey())) {
+                    differences.add(each.getKey() + ": missing");
+                    continue;
+                }
+                byte[] actual = read(zip, each.getKey());
+                if (!java.util.Arrays.equals(actual, each.getValue())) {
+                    differences.add(each.getKey() + ": " + firstDifference(each.getKey(), each.getValue(), actual));
+                }
+            }
+            Set<String> known = new HashSet<>(expected.keySet());
+            known.add(ReportFormat.MANIFEST);
+            known.add(ReportFormat.EVIDENCE);
+            names.stream().filter(name -> !known.contains(name)).sorted()
+                    .forEach(name -> differences.add(name + ": not a member of a report"));
+            JsonNode figures = JSON.readTree(expected.get(ReportFormat.FIGURES));
+            return new Check(evidence.from() + " to " + evidence.to(), framework.id(),
+                    figures.path("requests").path("total").asLong(), List.copyOf(differences));
+        } finally {
+            Files.deleteIfExists(evidenceCopy);
+        }
+    }
+
+    /** The members computed from the evidence, in the order the zip holds them. */
+    static Map<String, byte[]> derive(VerifiedEvidence evidence, Framework framework, int sampleSize) {
+        Period period = new Period(evidence.from(), evidence.to());
+        evidence.forEachEntry(period::accept);
+        period.finish();
+        ObjectNode figures = Figures.of(period, evidence, framework);
+        ObjectNode sample = Sample.of(period, evidence, sampleSize);
+        Map<String, byte[]> members = new LinkedHashMap<>();
+        members.put(ReportFormat.HTML, ReportHtml.render(figures, framework, period.exceptions(), sample)
+                .getBytes(StandardCharsets.UTF_8));
+        members.put(ReportFormat.FIGURES, json(figures));
+        members.put(ReportFormat.POPULATION, Csv.population(period.population()).getBytes(StandardCharsets.UTF_8));
+        members.put(ReportFormat.EXCEPTIONS, Csv.exceptions(period.exceptions()).getBytes(StandardCharsets.UTF_8));
+        members.put(ReportFormat.SAMPLE, json(sample));
+        return members;
+    }
+
+    private static String firstDifference(String member, byte[] expected, byte[] actual) {
+        if (member.equals(ReportFormat.FIGURES)) {
+            try {
+                String path = firstDifferentFigure("", JSON.readTree(expected), JSON.readTree(actual));
+                if (path != null) {
+                    return "the figure " + path + " is not what the evidence gives";
+                }
+            } catch (IOException e) {
+                return "not JSON";
+            }
+        }
+        String[] want = new String(expected, StandardCharsets.UTF_8).split("\n", -1);
+        String[] have = new String(actual, StandardCharsets.UTF_8).split("\n", -1);
+        for (int i = 0; i < Math.max(want.length, have.length); i++) {
+            String w = i < want.length ? want[i] : "";
+            String h = i < have.length ? have[i] : "";
+            if (!w.equals(h)) {
+                return "line " + (i + 1) + " differs from the one the evidence gives: expected \""
+                        + abbreviate(w) + "\", found \"" + abbreviate(h) + "\"";
+            }
+        }
+        return "differs from what the evidence gives";
+    }
+
+    private static String firstDifferentFigure(String path, JsonNode expected, JsonNode actual) {
+        if (expected.isObject() && actual.isObject()) {
+            for (var names = expected.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                String found = firstDifferentFigure(path.isEmpty() ? name : path + "." + name, expected.get(name),
+                        actual.path(name));
+                if (found != null) {
+                    return found;
+                }
+            }
+            return expected.size() == actual.size() ? null : path + " (members added)";
+        }
+        return expected.equals(actual) ? null : path;
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 160 ? line : line.substring(0, 160) + "…";
+    }
+
+    private static byte[] read(ZipFile zip, String name) throws IOException {
+        try (InputStream in = zip.getInputStream(zip.getEntry(name))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static void member(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setTime(0);
+        zip.putNextEntry(entry);
+        zip.write(bytes);
+        zip.closeEntry();
+    }
+
+    private static byte[] json(JsonNode node) {
+        try {
+            return (PRETTY.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
