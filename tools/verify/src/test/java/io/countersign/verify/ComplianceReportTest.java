@@ -76,6 +76,10 @@ class ComplianceReportTest {
         assertTrue(html.contains("CC8.1"), "the SOC 2 control mapping");
         assertFalse(html.contains("<script"));
 
+        byte[] pdf = member(report, "report.pdf");
+        assertEquals("%PDF-", new String(pdf, 0, 5, StandardCharsets.US_ASCII));
+        assertTrue(ComplianceReport.pdfPages(report, dir.resolve("pages")).size() >= 1);
+
         ComplianceReport.Check check = ComplianceReport.check(report, null);
         assertTrue(check.ok(), check.differences().toString());
         assertEquals(3, check.population());
@@ -124,6 +128,20 @@ class ComplianceReportTest {
     }
 
     @Test
+    void aPdfWhoseFigureWasEdited_isFound() throws Exception {
+        Path report = ComplianceReport.write(period(), null, "soc2", 25, dir.resolve("report.zip"));
+        String page = new String(member(report, "report.html"), StandardCharsets.UTF_8);
+        byte[] editedPdf = io.countersign.verify.report.ReportPdfAccess.render(
+                page.replace("<td data-figure=\"requests.total\">3</td>", "<td data-figure=\"requests.total\">4</td>"));
+        Path edited = replace(report, "report.pdf", editedPdf);
+
+        ComplianceReport.Check check = ComplianceReport.check(edited, null);
+
+        assertEquals(1, check.differences().size(), check.differences().toString());
+        assertTrue(check.differences().get(0).startsWith("report.pdf: line "), check.differences().toString());
+    }
+
+    @Test
     void evidenceThatDoesNotVerify_makesNoReport() throws Exception {
         Path report = ComplianceReport.write(period(), null, "soc2", 25, dir.resolve("report.zip"));
         byte[] evidence = member(report, "evidence.zip");
@@ -142,7 +160,20 @@ class ComplianceReportTest {
         }
     }
 
+    private Path replace(Path zip, String name, byte[] bytes) throws IOException {
+        return rewrite(zip, name, before -> bytes);
+    }
+
     private Path edit(Path zip, String name, UnaryOperator<String> change) throws IOException {
+        return rewrite(zip, name, before -> {
+            String text = new String(before, StandardCharsets.UTF_8);
+            String after = change.apply(text);
+            assertFalse(text.equals(after), "the edit changed " + name);
+            return after.getBytes(StandardCharsets.UTF_8);
+        });
+    }
+
+    private Path rewrite(Path zip, String name, UnaryOperator<byte[]> change) throws IOException {
         Map<String, byte[]> members = new LinkedHashMap<>();
         try (ZipFile file = new ZipFile(zip.toFile())) {
             for (var entries = file.entries(); entries.hasMoreElements(); ) {
@@ -152,10 +183,7 @@ class ComplianceReportTest {
                 }
             }
         }
-        String before = new String(members.get(name), StandardCharsets.UTF_8);
-        String after = change.apply(before);
-        assertFalse(before.equals(after), "the edit changed " + name);
-        members.put(name, after.getBytes(StandardCharsets.UTF_8));
+        members.put(name, change.apply(members.get(name)));
         Path edited = Files.createTempFile(dir, "edited-", ".zip");
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(edited))) {
             for (Map.Entry<String, byte[]> each : members.entrySet()) {

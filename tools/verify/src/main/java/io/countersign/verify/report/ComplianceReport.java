@@ -68,6 +68,8 @@ public final class ComplianceReport {
         manifest.put("checkpointRoot", evidence.checkpointRoot());
         ObjectNode digests = manifest.putObject("members");
         derived.forEach((name, bytes) -> digests.put(name, sha256(bytes)));
+        byte[] pdf = ReportPdf.render(new String(derived.get(ReportFormat.HTML), StandardCharsets.UTF_8));
+        digests.put(ReportFormat.PDF, sha256(pdf));
         digests.put(ReportFormat.EVIDENCE, sha256(Files.readAllBytes(bundle)));
         Path partial = out.resolveSibling(out.getFileName() + ".partial");
         try (OutputStream file = Files.newOutputStream(partial); ZipOutputStream zip = new ZipOutputStream(file)) {
@@ -75,6 +77,7 @@ public final class ComplianceReport {
             for (Map.Entry<String, byte[]> each : derived.entrySet()) {
                 member(zip, each.getKey(), each.getValue());
             }
+            member(zip, ReportFormat.PDF, pdf);
             member(zip, ReportFormat.EVIDENCE, Files.readAllBytes(bundle));
         }
         Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -120,7 +123,26 @@ public final class ComplianceReport {
                     differences.add(each.getKey() + ": " + firstDifference(each.getKey(), each.getValue(), actual));
                 }
             }
+            if (!names.contains(ReportFormat.PDF)) {
+                differences.add(ReportFormat.PDF + ": missing");
+            } else {
+                String expectedText = ReportPdf.text(ReportPdf.render(new String(expected.get(ReportFormat.HTML),
+                        StandardCharsets.UTF_8)));
+                String actualText;
+                try {
+                    actualText = ReportPdf.text(read(zip, ReportFormat.PDF));
+                } catch (IOException e) {
+                    actualText = null;
+                }
+                if (actualText == null) {
+                    differences.add(ReportFormat.PDF + ": not a PDF");
+                } else if (!expectedText.equals(actualText)) {
+                    differences.add(ReportFormat.PDF + ": " + firstDifference(ReportFormat.PDF,
+                            expectedText.getBytes(StandardCharsets.UTF_8), actualText.getBytes(StandardCharsets.UTF_8)));
+                }
+            }
             Set<String> known = new HashSet<>(expected.keySet());
+            known.add(ReportFormat.PDF);
             known.add(ReportFormat.MANIFEST);
             known.add(ReportFormat.EVIDENCE);
             names.stream().filter(name -> !known.contains(name)).sorted()
@@ -130,6 +152,13 @@ public final class ComplianceReport {
                     figures.path("requests").path("total").asLong(), List.copyOf(differences));
         } finally {
             Files.deleteIfExists(evidenceCopy);
+        }
+    }
+
+    /** Renders each page of a report's PDF as a PNG into {@code directory}, for a preview. */
+    public static List<Path> pdfPages(Path report, Path directory) throws IOException {
+        try (ZipFile zip = new ZipFile(report.toFile())) {
+            return ReportPdf.pages(read(zip, ReportFormat.PDF), directory, 72);
         }
     }
 

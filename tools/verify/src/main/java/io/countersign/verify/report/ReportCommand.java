@@ -9,13 +9,13 @@ import java.util.zip.ZipFile;
 
 /**
  * {@code countersign-verify report BUNDLE --framework soc2|iso27001|nist-800-53 --out REPORT.zip [--keys FILE]
- * [--sample N]} makes a report; {@code countersign-verify REPORT.zip [--keys FILE]} checks one. Exit status as the
+ * [--sample N] [--pages DIR]} makes a report (and, with --pages, a PNG of each page of its PDF); {@code countersign-verify REPORT.zip [--keys FILE]} checks one. Exit status as the
  * verifier's: 0 made or verified, 1 the check failed, 2 usage error or unreadable input.
  */
 public final class ReportCommand {
 
     public static final String USAGE = "usage: java -jar countersign-verify.jar report BUNDLE --framework "
-            + "soc2|iso27001|nist-800-53 --out REPORT.zip [--keys FILE] [--sample N]";
+            + "soc2|iso27001|nist-800-53 --out REPORT.zip [--keys FILE] [--sample N] [--pages DIR]";
 
     private ReportCommand() {
     }
@@ -38,6 +38,7 @@ public final class ReportCommand {
         Path target = null;
         String framework = null;
         int sample = Sample.DEFAULT_SIZE;
+        Path pages = null;
         try {
             for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
@@ -45,6 +46,7 @@ public final class ReportCommand {
                     case "--out" -> target = Path.of(value(args, ++i));
                     case "--keys" -> keys = Path.of(value(args, ++i));
                     case "--sample" -> sample = Integer.parseInt(value(args, ++i));
+                    case "--pages" -> pages = Path.of(value(args, ++i));
                     default -> {
                         if (args[i].startsWith("--") || bundle != null) {
                             throw new IllegalArgumentException("unexpected argument " + args[i]);
@@ -68,6 +70,11 @@ public final class ReportCommand {
         try {
             ComplianceReport.write(bundle, keys, framework, sample, target);
             out.println("REPORT " + target + " (" + framework + ")");
+            if (pages != null) {
+                for (Path page : ComplianceReport.pdfPages(target, pages)) {
+                    out.println("PAGE " + page);
+                }
+            }
             return 0;
         } catch (VerifiedEvidence.Rejected e) {
             err.println("ERROR " + e.getMessage());

@@ -7,6 +7,7 @@ final class ReportFormat {
     static final String FORMAT = "countersign-report/1";
     static final String MANIFEST = "report-manifest.json";
     static final String HTML = "report.html";
+    static final String PDF = "report.pdf";
     static final String FIGURES = "figures.json";
     static final String POPULATION = "population.csv";
     static final String EXCEPTIONS = "exceptions.csv";

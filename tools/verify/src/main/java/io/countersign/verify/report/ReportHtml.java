@@ -2,7 +2,6 @@ package io.countersign.verify.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +23,7 @@ final class ReportHtml {
         StringBuilder html = new StringBuilder(64 * 1024);
         String title = "Countersign approvals report: " + framework.shortName() + ", "
                 + figures.path("period").path("from").asText() + " to " + figures.path("period").path("to").asText();
-        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(escape(title))
+        html.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/><title>").append(escape(title))
                 .append("</title>\n<style>").append(STYLE).append("</style></head>\n<body>\n<main>\n");
         html.append("<h1>").append(escape(title)).append("</h1>\n");
         html.append("<p>Log <code>").append(escape(figures.path("log").path("origin").asText()))
@@ -63,17 +62,17 @@ final class ReportHtml {
         html.append(barsOf(List.of("events.breakGlass.invoked", "events.breakGlass.allowed",
                 "exceptions.break-glass-unreviewed", "events.standing.granted", "events.standing.used",
                 "events.standing.exhausted", "events.standing.revoked"), figures));
-        html.append("<h2>Policy changes</h2>\n").append(timeline(figures));
+        html.append("<div class=\"chart\"><h2>Policy changes</h2>\n").append(timeline(figures)).append("</div>\n");
 
         html.append("<h2>Control mapping</h2>\n<table class=\"controls\">\n<tr><th>Control</th><th>How Countersign "
                 + "supports it</th><th>This period</th></tr>\n");
         for (Framework.Control control : framework.controls()) {
-            html.append("<tr><td><strong>").append(escape(control.id())).append("</strong><br>")
+            html.append("<tr><td><strong>").append(escape(control.id())).append("</strong><br/>")
                     .append(escape(control.title())).append("</td><td>").append(escape(control.support()))
                     .append("</td><td>");
             for (String figure : control.figures()) {
                 html.append(escape(label(figure))).append(": <span data-figure=\"").append(escape(figure)).append("\">")
-                        .append(figure(figures, figure)).append("</span><br>");
+                        .append(figure(figures, figure)).append("</span><br/>");
             }
             html.append("</td></tr>\n");
         }
@@ -86,7 +85,8 @@ final class ReportHtml {
             html.append("<p><span data-figure=\"exceptions.count\">").append(exceptions.size())
                     .append("</span> in the period").append(exceptions.size() > MAX_EXCEPTION_ROWS
                             ? "; the first " + MAX_EXCEPTION_ROWS + " are listed, all are in exceptions.csv" : "")
-                    .append(".</p>\n<table>\n<tr><th>Kind</th><th>At</th><th>Request</th><th>Detail</th></tr>\n");
+                    .append(".</p>\n<table class=\"exceptions\">\n<tr><th style=\"width:18%\">Kind</th><th style=\"width:20%\">At"
+                            + "</th><th style=\"width:22%\">Request</th><th>Detail</th></tr>\n");
             for (Period.Exception exception : exceptions.subList(0, Math.min(MAX_EXCEPTION_ROWS, exceptions.size()))) {
                 html.append("<tr><td>").append(escape(exception.kind())).append("</td><td>")
                         .append(escape(exception.at().toString())).append("</td><td><code>")
@@ -146,6 +146,10 @@ final class ReportHtml {
         return node.asLong(0);
     }
 
+    /**
+     * Charts are plain HTML and CSS (tables and sized blocks), not SVG: the PDF renderer draws them as they are, with
+     * no SVG engine in the verifier.
+     */
     private static String perDayChart(JsonNode perDay) {
         int days = perDay.size();
         if (days == 0) {
@@ -159,43 +163,38 @@ final class ReportHtml {
             }
             max = Math.max(max, total);
         }
-        int width = 720;
-        int height = 200;
-        double slot = (double) (width - 40) / days;
-        StringBuilder svg = svgStart(width, height + 40, "Requests per day, by status at the end of the period");
-        int index = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = perDay.fields(); it.hasNext(); index++) {
-            Map.Entry<String, JsonNode> day = it.next();
-            double x = 40 + index * slot;
-            double y = height;
-            for (String status : Figures.STATUSES) {
-                long count = day.getValue().path(status).asLong();
-                if (count == 0) {
-                    continue;
+        StringBuilder html = new StringBuilder("<table class=\"days\" aria-label=\"Requests per day, by status at "
+                + "the end of the period (tallest: " + max + ")\">\n<tr>");
+        List<String> names = new ArrayList<>();
+        perDay.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            JsonNode day = perDay.path(name);
+            html.append("<td class=\"day\">");
+            List<String> stacked = new ArrayList<>(Figures.STATUSES);
+            java.util.Collections.reverse(stacked);
+            for (String status : stacked) {
+                long count = day.path(status).asLong();
+                if (count > 0) {
+                    html.append(String.format(java.util.Locale.ROOT,
+                            "<div style=\"height:%.1fpx;background:%s\" title=\"%s %s: %d\"></div>",
+                            Math.max(1.0, count * 180.0 / max), STATUS_COLOURS.get(status), escape(name), status,
+                            count));
                 }
-                double h = (double) count * (height - 10) / max;
-                y -= h;
-                svg.append(String.format(java.util.Locale.ROOT,
-                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s %s: %d"
-                                + "</title></rect>\n", x, y, Math.max(1, slot - 2), h, STATUS_COLOURS.get(status),
-                        escape(day.getKey()), status, count));
             }
-            if (days <= 31 || index % 7 == 0) {
-                svg.append(String.format(java.util.Locale.ROOT,
-                        "<text x=\"%.1f\" y=\"%d\" font-size=\"9\" transform=\"rotate(60 %.1f %d)\">%s</text>\n",
-                        x, height + 8, x, height + 8, escape(day.getKey().substring(5))));
-            }
+            html.append("</td>");
         }
-        svg.append(String.format(java.util.Locale.ROOT, "<text x=\"0\" y=\"12\" font-size=\"10\">%d</text>\n", max));
-        int legend = 40;
+        html.append("</tr>\n<tr>");
+        for (int i = 0; i < names.size(); i++) {
+            html.append("<td class=\"daylabel\">").append(days <= 31 || i % 7 == 0 ? escape(names.get(i)
+                    .substring(8)) : "").append("</td>");
+        }
+        html.append("</tr>\n</table>\n<p class=\"legend\">");
         for (String status : Figures.STATUSES) {
-            svg.append("<rect x=\"").append(legend).append("\" y=\"").append(height + 28)
-                    .append("\" width=\"10\" height=\"10\" fill=\"").append(STATUS_COLOURS.get(status))
-                    .append("\"/><text x=\"").append(legend + 14).append("\" y=\"").append(height + 37)
-                    .append("\" font-size=\"10\">").append(status).append("</text>\n");
-            legend += 90;
+            html.append("<span class=\"swatch\" style=\"background:").append(STATUS_COLOURS.get(status))
+                    .append("\"></span> ").append(status).append(" ");
         }
-        return svg.append("</svg>\n").toString();
+        return html.append("(day of the month, UTC; tallest day ").append(max).append(" requests)</p>\n")
+                .toString();
     }
 
     private static String bars(JsonNode counts, String prefix, String colour) {
@@ -216,17 +215,14 @@ final class ReportHtml {
             return "<p>None in the period.</p>\n";
         }
         long max = Math.max(1, values.stream().mapToLong(Long::longValue).max().orElse(1));
-        int row = 18;
-        StringBuilder svg = svgStart(720, labels.size() * row + 4, "bar chart");
+        StringBuilder html = new StringBuilder("<table class=\"bars\">\n");
         for (int i = 0; i < labels.size(); i++) {
-            double w = (double) values.get(i) * 400 / max;
-            svg.append(String.format(java.util.Locale.ROOT,
-                    "<text x=\"0\" y=\"%d\" font-size=\"11\">%s</text><rect x=\"260\" y=\"%d\" width=\"%.1f\" "
-                            + "height=\"13\" fill=\"%s\"/><text x=\"%.1f\" y=\"%d\" font-size=\"11\" data-figure=\"%s\">"
-                            + "%d</text>\n", i * row + 13, escape(labels.get(i)), i * row + 2, w, colour, 264 + w,
-                    i * row + 13, escape(figureNames.get(i)), values.get(i)));
+            html.append(String.format(java.util.Locale.ROOT,
+                    "<tr><td class=\"label\">%s</td><td class=\"track\"><div style=\"width:%.1f%%;background:%s\">"
+                            + "</div></td><td data-figure=\"%s\">%d</td></tr>\n", escape(labels.get(i)),
+                    values.get(i) * 100.0 / max, colour, escape(figureNames.get(i)), values.get(i)));
         }
-        return svg.append("</svg>\n").toString();
+        return html.append("</table>\n").toString();
     }
 
     private static String votes(JsonNode perName, String prefix) {
@@ -251,14 +247,13 @@ final class ReportHtml {
         java.time.Instant from = java.time.Instant.parse(figures.path("period").path("from").asText());
         java.time.Instant to = java.time.Instant.parse(figures.path("period").path("to").asText());
         double span = Math.max(1, java.time.Duration.between(from, to).toSeconds());
-        StringBuilder svg = svgStart(720, 50, "Policy activations on the period's timeline");
-        svg.append("<line x1=\"10\" y1=\"20\" x2=\"710\" y2=\"20\" stroke=\"#555\"/>\n");
+        StringBuilder line = new StringBuilder("<div class=\"timeline\">");
         StringBuilder list = new StringBuilder("<ul>\n");
         for (JsonNode activation : activations) {
             java.time.Instant at = java.time.Instant.parse(activation.path("at").asText());
-            double x = 10 + 700 * java.time.Duration.between(from, at).toSeconds() / span;
-            svg.append(String.format(java.util.Locale.ROOT,
-                    "<circle cx=\"%.1f\" cy=\"20\" r=\"5\" fill=\"#e15759\"><title>%s</title></circle>\n", x,
+            double left = 100 * java.time.Duration.between(from, at).toSeconds() / span;
+            line.append(String.format(java.util.Locale.ROOT,
+                    "<div class=\"marker\" style=\"left:%.1f%%\" title=\"%s\"></div>", Math.min(99.0, left),
                     escape(activation.path("at").asText())));
             List<String> approvers = new ArrayList<>();
             activation.path("approvers").forEach(approver -> approvers.add(approver.asText()));
@@ -267,22 +262,25 @@ final class ReportHtml {
                     .append(activation.path("bootstrap").asBoolean() ? " (bootstrap)"
                             : " approved by " + escape(String.join(", ", approvers))).append("</li>\n");
         }
-        svg.append("<text x=\"10\" y=\"42\" font-size=\"10\">").append(escape(from.toString()))
-                .append("</text><text x=\"560\" y=\"42\" font-size=\"10\">").append(escape(to.toString()))
-                .append("</text>\n</svg>\n");
-        return svg + list.append("</ul>\n").toString();
+        line.append("</div>\n<p class=\"legend\">").append(escape(from.toString())).append(" to ")
+                .append(escape(to.toString())).append("</p>\n");
+        return line + list.append("</ul>\n").toString();
     }
 
-    private static StringBuilder svgStart(int width, int height, String label) {
-        return new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"")
-                .append(escape(label)).append("\" width=\"").append(width).append("\" height=\"").append(height)
-                .append("\" viewBox=\"0 0 ").append(width).append(' ').append(height).append("\">\n");
-    }
-
+    /** Escapes markup; characters XML 1.0 forbids become U+FFFD, so the page is also well-formed XHTML for the PDF. */
     static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xFFFE || c == 0xFFFF
+                    || (Character.isSurrogate(c) && !validPair(text, i))) {
+                out.append('\uFFFD');
+                continue;
+            }
+            if (Character.isHighSurrogate(c)) {
+                out.append(c).append(text.charAt(++i));
+                continue;
+            }
             switch (c) {
                 case '&' -> out.append("&amp;");
                 case '<' -> out.append("&lt;");
@@ -295,8 +293,26 @@ final class ReportHtml {
         return out.toString();
     }
 
-    private static final String STYLE = "body{font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#1a1a1a;"
+    private static boolean validPair(String text, int i) {
+        return Character.isHighSurrogate(text.charAt(i)) && i + 1 < text.length()
+                && Character.isLowSurrogate(text.charAt(i + 1));
+    }
+
+    private static final String STYLE = "body{font-family:'DejaVu Sans',Arial,Helvetica,sans-serif;font-size:12px;"
+            + "color:#1a1a1a;"
             + "max-width:900px;margin:24px auto;padding:0 16px}table{border-collapse:collapse;margin:8px 0}"
-            + "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}"
-            + "code{font-size:12px;overflow-wrap:anywhere}h2{margin-top:28px}";
+            + "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere;"
+            + "word-wrap:break-word}"
+            + "code{font-family:'DejaVu Sans Mono',monospace;font-size:11px;overflow-wrap:anywhere}"
+            + "h2{margin-top:24px;page-break-after:avoid}"
+            + "table.days,table.bars{border:none}table.days td,table.bars td{border:none;padding:0 1px}"
+            + "td.day{height:182px;vertical-align:bottom;width:20px}td.daylabel{font-size:8px;text-align:center}"
+            + "td.label{width:220px;padding-right:8px;font-size:11px}td.track{width:380px}"
+            + "td.track div{height:11px}"
+            + ".legend{font-size:10px}.swatch{display:inline-block;width:9px;height:9px}"
+            + ".timeline{position:relative;height:16px;border-bottom:2px solid #555;margin:8px 0}"
+            + ".marker{position:absolute;top:4px;width:10px;height:10px;background:#e15759}"
+            + "table.controls td:first-child{width:160px}table.controls td:last-child{width:230px}"
+            + "table.exceptions{width:100%;table-layout:fixed}table.exceptions td{font-size:10px}"
+            + ".chart{page-break-inside:avoid}";
 }
