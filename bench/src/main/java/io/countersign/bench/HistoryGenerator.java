@@ -78,8 +78,20 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class HistoryGenerator {
 
+    /**
+     * @param days 0: one working day ending about now, at {@code requestsPerSecond}; N: N whole UTC days ending at a
+     *             midnight at least 6 h ago (so everything in flight at the end is played out before the present),
+     *             with about {@code entries} entries, busy on working days 08:00-18:00 UTC and quieter at night and
+     *             at weekends; the open requests arrive in the last hour, and a policy change is proposed, reviewed
+     *             and activated mid-period
+     */
     record Options(long entries, double requestsPerSecond, double idempotencyShare, boolean notifications, int open,
-                   boolean oldOpen, long seed, Path data, Path rules) {
+                   boolean oldOpen, long seed, Path data, Path rules, int days) {
+
+        Options(long entries, double requestsPerSecond, double idempotencyShare, boolean notifications, int open,
+                boolean oldOpen, long seed, Path data, Path rules) {
+            this(entries, requestsPerSecond, idempotencyShare, notifications, open, oldOpen, seed, data, rules, 0);
+        }
     }
 
     /** What was generated, for the data directory's description and the result file. */
@@ -87,7 +99,8 @@ final class HistoryGenerator {
                  long deniedByReview, long expired, long open, long raised, long breakGlass, long standingGranted,
                  long standingUsed, long grantsIssued, long grantsConsumed, long grantsRefused, long executions,
                  long idempotencyKeys, long notifications, long refusedReviews, long checkpoints, String first,
-                 String last, double seconds, String policyVersion, String origin) {
+                 String last, double seconds, String policyVersion, String origin, String periodFrom,
+                 String periodTo, long policyChanges, long standingExhausted) {
     }
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -169,6 +182,14 @@ final class HistoryGenerator {
     private long notifications;
     private long refusedReviews;
     private long openAtEnd;
+    private long policyChanges;
+    private long standingExhausted;
+    /** Over days, the first of each rare event is made to happen, so that even a short period shows every kind. */
+    private int plannedReviews;
+    private int plannedUses;
+    private boolean failureShown;
+    /** The end of a multi-day history's period, in microseconds. */
+    private long periodEnd = Long.MAX_VALUE;
 
     private record Event(long at, long order, Runnable action, boolean optional) {
     }
@@ -313,6 +334,11 @@ final class HistoryGenerator {
         long dayMicros = (long) (options.entries() / entriesPerRequest / options.requestsPerSecond() * MICROS);
         long startMicros = System.currentTimeMillis() * 1000 - dayMicros - Duration.ofHours(5).toNanos() / 1000;
         startMicros -= Math.floorMod(startMicros, MICROS);
+        if (options.days() > 0) {
+            Instant end = Instant.now().minus(Duration.ofHours(6)).truncatedTo(ChronoUnit.DAYS);
+            periodEnd = toMicros(end);
+            startMicros = toMicros(end.minus(Duration.ofDays(options.days())));
+        }
         clock.set(startMicros);
 
         SigningKeys keys = KeyRing.open(data.resolve("keys"), "");
@@ -351,7 +377,9 @@ final class HistoryGenerator {
                 grantsRefused, executions, idempotencyKeys, notifications, refusedReviews,
                 lines(data.resolve("ledger/checkpoints.log")),
                 Instant.ofEpochSecond(startMicros / MICROS).toString(), clock.instant().toString(), seconds,
-                policyVersion, keys.origin());
+                policyVersion, keys.origin(), Instant.ofEpochSecond(startMicros / MICROS).toString(),
+                periodEnd == Long.MAX_VALUE ? null : Instant.ofEpochSecond(periodEnd / MICROS).toString(),
+                policyChanges, standingExhausted);
     }
 
     private static long lines(Path file) throws IOException {
@@ -382,31 +410,58 @@ final class HistoryGenerator {
     }
 
     private void simulate(long startMicros) throws InterruptedException {
-        double meanGapMicros = MICROS / options.requestsPerSecond();
+        boolean period = options.days() > 0;
+        double meanGapMicros = MICROS / (period ? peakRate(startMicros) : options.requestsPerSecond());
         long nextArrival = startMicros + MICROS;
-        long oldOpenAt = options.oldOpen() ? startMicros + (long) (0.01 * options.entries() / 6.0 * meanGapMicros)
-                : Long.MAX_VALUE;
-        long nextStanding = startMicros + Duration.ofMinutes(20).toNanos() / 1000;
+        long oldOpenAt = !options.oldOpen() ? Long.MAX_VALUE : period ? startMicros + micros(Duration.ofHours(34))
+                : startMicros + (long) (0.01 * options.entries() / 6.0 * meanGapMicros);
+        long nextStanding = startMicros + (period ? micros(Duration.ofHours(9)) : micros(Duration.ofMinutes(20)));
+        int breakGlassOdds = period ? 400 : 2000;
+        if (period) {
+            long middle = startMicros + (periodEnd - startMicros) / 2;
+            long proposed = middle - Math.floorMod(middle, micros(Duration.ofDays(1))) + micros(Duration.ofHours(10));
+            while (weight(proposed) < 1.0 && proposed + micros(Duration.ofDays(1)) < periodEnd) {
+                proposed += micros(Duration.ofDays(1)); // policy admins work on working days
+            }
+            at(proposed, this::proposePolicyChange);
+        }
         boolean arriving = true;
         long lastSecond = startMicros / MICROS;
         while (failure.get() == null) {
             Event next = events.peek();
             if (arriving && (next == null || nextArrival <= next.at())) {
                 advance(nextArrival);
+                if (period && nextArrival >= periodEnd - micros(Duration.ofHours(1))) {
+                    // the end of the period: the requests still waiting for reviewers when it closes
+                    arriving = false;
+                    for (int i = 0; i < options.open(); i++) {
+                        at(nextArrival + (long) (random.nextDouble() * micros(Duration.ofMinutes(55))),
+                                this::arriveForReview);
+                    }
+                    continue;
+                }
                 if (nextArrival >= oldOpenAt) {
                     breakGlass(true);
                     oldOpenAt = Long.MAX_VALUE;
                 } else if (nextArrival >= nextStanding) {
-                    grantStanding();
-                    nextStanding += Duration.ofHours(3).toNanos() / 1000;
-                } else if (random.nextInt(2000) == 0) {
+                    if (period) {
+                        // one each working morning; every third runs out of uses before it expires
+                        if (weight(nextArrival) == 1.0) {
+                            grantStanding(standingGranted % 3 == 0 ? 2 : 50);
+                        }
+                        nextStanding += micros(Duration.ofDays(1));
+                    } else {
+                        grantStanding(300);
+                        nextStanding += Duration.ofHours(3).toNanos() / 1000;
+                    }
+                } else if (random.nextInt(breakGlassOdds) == 0) {
                     breakGlass(false);
-                } else {
+                } else if (!period || random.nextDouble() < weight(nextArrival)) {
                     arrive();
                 }
                 nextArrival += (long) (-Math.log(1 - random.nextDouble()) * meanGapMicros) + 1;
                 // stop arriving when what is in flight will bring the journal to about N entries
-                if (appended + mandatoryEvents * 2 + liveRequests * 2 >= options.entries()) {
+                if (!period && appended + mandatoryEvents * 2 + liveRequests * 2 >= options.entries()) {
                     arriving = false;
                 }
             } else if (next != null && (arriving || mandatoryEvents > 0)) {
@@ -421,7 +476,8 @@ final class HistoryGenerator {
             }
             long second = clock.micros() / MICROS;
             if (second != lastSecond) {
-                simulatedSeconds.addAndGet(second - lastSecond);
+                // over days, the ledger signs only the seconds in which the log grew
+                simulatedSeconds.addAndGet(period ? 1 : second - lastSecond);
                 lastSecond = second;
                 while (simulatedSeconds.get() - signed > CHECKPOINT_LAG_SECONDS && failure.get() == null) {
                     Thread.sleep(1);
@@ -429,8 +485,10 @@ final class HistoryGenerator {
             }
         }
         // The present: the requests still waiting for reviewers when the node is restarted.
-        advance(Math.max(clock.micros() + MICROS, System.currentTimeMillis() * 1000 - 60 * MICROS));
-        for (int i = 0; i < options.open(); i++) {
+        if (!period) {
+            advance(Math.max(clock.micros() + MICROS, System.currentTimeMillis() * 1000 - 60 * MICROS));
+        }
+        for (int i = 0; i < (period ? 0 : options.open()); i++) {
             advance(clock.micros() + (long) (random.nextDouble() * 3 * MICROS));
             arriveForReview();
         }
@@ -449,7 +507,31 @@ final class HistoryGenerator {
     }
 
     private void advance(long micros) {
+        if (options.days() > 0 && micros > clock.micros()) {
+            // the journal stamps an entry when it writes it: over sparse days, one written late would be hours late
+            awaitAppendsUnchecked();
+        }
         clock.set(micros);
+    }
+
+    /** How busy the hour is, relative to a working day's office hours (UTC). */
+    private static double weight(long micros) {
+        java.time.ZonedDateTime at = Instant.ofEpochSecond(micros / MICROS).atZone(ZoneOffset.UTC);
+        if (at.getDayOfWeek() == java.time.DayOfWeek.SATURDAY || at.getDayOfWeek() == java.time.DayOfWeek.SUNDAY) {
+            return 0.04;
+        }
+        int hour = at.getHour();
+        return hour >= 8 && hour < 18 ? 1.0 : hour == 7 || hour >= 18 && hour < 20 ? 0.3 : 0.05;
+    }
+
+    /** The office-hours arrival rate that spreads about {@code entries} entries over the period. */
+    private double peakRate(long startMicros) {
+        double busySeconds = 0;
+        for (long t = startMicros; t < periodEnd; t += micros(Duration.ofMinutes(10))) {
+            busySeconds += weight(t) * 600;
+        }
+        double entriesPerRequest = options.notifications() ? 6.0 : 4.6;
+        return options.entries() / entriesPerRequest / busySeconds;
     }
 
     private long now() {
@@ -644,7 +726,9 @@ final class HistoryGenerator {
         at(consumeAt, () -> {
             Instant at = instant();
             String agent = state.agent().id();
-            if (random.nextInt(300) == 0) {
+            int use = plannedUses++;
+            boolean period = options.days() > 0;
+            if (random.nextInt(300) == 0 || period && use == 0) {
                 // the action was edited after approval: refused, journaled, nothing else changes
                 String presented = "sha256:" + HEX.formatHex(ActionDigest.sha256(
                         Long.toString(random.nextLong()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -656,9 +740,19 @@ final class HistoryGenerator {
             append(BenchHistory.GRANT_CONSUMED, BenchHistory.grantConsumed(grant, agent, at));
             state.consumeGrant(at);
             grantsConsumed++;
+            if (period && (random.nextInt(250) == 0 || use == 1)) {
+                // a retry of the same call presents the grant again: single use, so refused
+                at(now() + seconds(1, 60), () -> {
+                    append(BenchHistory.GRANT_REFUSED, BenchHistory.grantRefused(grant,
+                            GrantRefusal.ALREADY_CONSUMED, "the grant was consumed at " + at, grant.digest(), agent,
+                            instant()));
+                    grantsRefused++;
+                });
+            }
             if (random.nextDouble() < 0.97) {
                 at(now() + Math.min(exponential(Duration.ofSeconds(40)), micros(Duration.ofMinutes(30))), () -> {
-                    boolean success = random.nextDouble() < 0.96;
+                    boolean success = random.nextDouble() < 0.96 && (!period || failureShown);
+                    failureShown |= !success;
                     ExecutionReport report = new ExecutionReport(success ? ExecutionOutcome.SUCCESS
                             : ExecutionOutcome.FAILURE, random.nextDouble() < 0.7 ? "sha256:" + HEX.formatHex(
                             ActionDigest.sha256(Long.toString(random.nextLong()).getBytes(
@@ -682,6 +776,8 @@ final class HistoryGenerator {
         final Map<String, Delivery> slots = new LinkedHashMap<>();
         final Map<String, Boolean> reminded = new LinkedHashMap<>();
         boolean closed;
+        /** What follows the approval of a policy change's review: its activation. */
+        java.util.function.Consumer<List<String>> onApproved;
 
         Pending(BenchHistory.Request state) {
             this.state = state;
@@ -786,6 +882,9 @@ final class HistoryGenerator {
     private void planReview(Pending pending) {
         BenchHistory.Request state = pending.state;
         double fate = random.nextDouble();
+        if (options.days() > 0 && plannedReviews < 2) {
+            fate = plannedReviews++ == 0 ? 0.10 : 0.0; // denied by a reviewer, then left to expire
+        }
         long deadline = toMicros(state.deadline());
         if (state.agent() == ANALYTICS && random.nextInt(100) == 0) {
             // alice tries to approve what her own agent asked for
@@ -872,6 +971,9 @@ final class HistoryGenerator {
             if (!isRaised(state.request())) {
                 issueGrant(state, now, GRANT_TTL);
                 planUse(state, seconds(1, 30));
+            } else if (pending.onApproved != null) {
+                pending.onApproved.accept(state.votes().stream().filter(v -> v.verdict() == Verdict.APPROVE)
+                        .map(Vote::reviewer).sorted().toList());
             }
         }
         updateReviewers(pending);
@@ -905,12 +1007,12 @@ final class HistoryGenerator {
     // ---- standing approvals ------------------------------------------------------------------------------------
 
     /** bob lets the analytics agent read one table of personal data for a few hours (journaled before any use). */
-    private void grantStanding() {
+    private void grantStanding(int maxUses) {
         Instant now = instant();
         StandingApproval approval = new StandingApproval(uuid(), "bob", "data-owners", ANALYTICS.id(),
                 ANALYTICS.actsFor(), "db.query", "production", "crm.contacts",
                 List.of(new ParameterBound("rows", ParameterBound.Operator.AT_MOST, JSON.numberNode(5000))), now,
-                now.plus(Duration.ofHours(4)), 300, "nightly reconciliation of contact records", 0, null, null);
+                now.plus(Duration.ofHours(options.days() > 0 ? 10 : 4)), maxUses, "nightly reconciliation of contact records", 0, null, null);
         append(BenchHistory.STANDING_GRANTED, BenchHistory.standingGranted(approval));
         standing.add(approval);
         standingGranted++;
@@ -951,6 +1053,9 @@ final class HistoryGenerator {
                 "standing approval " + approval.id(), now));
         issueGrant(state, now, GRANT_TTL);
         standingUsed++;
+        if (approval.uses() >= approval.maxUses()) {
+            standingExhausted++;
+        }
         planUse(state, seconds(0.05, 5));
     }
 
@@ -1018,6 +1123,63 @@ final class HistoryGenerator {
         List<Reviewer> voters = voters(raisedState.view());
         at(now() + micros(Duration.ofMinutes(10)) + exponential(Duration.ofMinutes(40)), () -> vote(pending,
                 voters.get(0), Verdict.APPROVE));
+    }
+
+    // ---- policy changes ----------------------------------------------------------------------------------------
+
+    /**
+     * PolicyGovernance.propose: ivan (policy-admins) proposes the rule set with production firewall changes given
+     * two hours instead of one (and its test case saying so); the review request is raised for two other
+     * policy-admins, ivan tries to approve his own change, grace and heidi approve, and the engine activates it.
+     */
+    private void proposePolicyChange() {
+        Map<String, String> files;
+        try {
+            files = io.countersign.policy.drools.internal.BenchPolicy.files(options.rules());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        files.put("network.drl", files.get("network.drl").replaceFirst("PT1H", "PT2H"));
+        files.put("tests/network.yaml", files.get("tests/network.yaml").replaceFirst("timeout: PT1H",
+                "timeout: PT2H"));
+        Reviewer author = REVIEWERS.get("ivan");
+        var proposal = io.countersign.policy.drools.internal.BenchPolicy.propose(policy, uuid(), author.id(), files,
+                "production firewall changes: reviewers get 2 hours");
+        Instant now = instant();
+        Action action = new Action(io.countersign.policy.drools.internal.BenchPolicy.CHANGE_ACTION, "policy",
+                proposal.parameters(), "production",
+                io.countersign.policy.drools.internal.BenchPolicy.CHANGE_RAISED_BY.id(), List.of(author.id()));
+        ActionRequest request = new ActionRequest(uuid(), action, proposal.description(), ActionDigest.of(action),
+                now, null);
+        Decision decision = new Decision(Outcome.REVIEW, List.of(proposal.reason()), List.of(), policy.version(),
+                proposal.route());
+        BenchHistory.Request state = recordDecided(request,
+                io.countersign.policy.drools.internal.BenchPolicy.CHANGE_RAISED_BY, decision, null, now);
+        append("policy.proposed", proposal.entry(request.id(), now));
+        raised++;
+        reviewed++;
+        liveRequests++;
+        Pending pending = new Pending(state);
+        pending.onApproved = approvers -> {
+            // the governance activates on its own thread once the approval is durable
+            awaitAppendsUnchecked();
+            appended++;
+            io.countersign.policy.drools.internal.BenchPolicy.activate(policy, proposal, request.id(), approvers);
+            policyChanges++;
+        };
+        notifyReviewers(pending);
+        at(now() + micros(Duration.ofMinutes(25)), () -> vote(pending, author, Verdict.APPROVE));
+        at(now() + micros(Duration.ofMinutes(80)), () -> vote(pending, REVIEWERS.get("grace"), Verdict.APPROVE));
+        at(now() + micros(Duration.ofMinutes(190)), () -> vote(pending, REVIEWERS.get("heidi"), Verdict.APPROVE));
+    }
+
+    private void awaitAppendsUnchecked() {
+        try {
+            awaitAppends();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     // ---- checking what was written -----------------------------------------------------------------------------

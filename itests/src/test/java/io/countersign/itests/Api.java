@@ -10,7 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** A small client for Countersign's HTTP API, as an agent or reviewer would use it. */
+/**
+ * A small client for Countersign's HTTP API, as an agent or reviewer would use it. Every exchange is checked against
+ * the API's OpenAPI document ({@link OpenApiContract}): an answer that departs from it fails the test at once.
+ */
 final class Api {
 
     record Answer(int status, String contentType, JsonNode body, String raw) {
@@ -20,6 +23,7 @@ final class Api {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final OpenApiContract CONTRACT = OpenApiContract.bundled();
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
@@ -34,14 +38,34 @@ final class Api {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return send(request.build());
+        return send(request.build(), null, null);
     }
 
     /** A GET whose answer is binary, such as an evidence bundle. */
     HttpResponse<byte[]> download(String path, String token) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(90)).GET()
                 .header("Authorization", "Bearer " + token).build();
-        return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        boolean json = contentType.contains("json");
+        CONTRACT.verify(new OpenApiContract.Exchange("GET", path, null, null, response.statusCode(), contentType,
+                json ? new String(response.body(), StandardCharsets.UTF_8) : null));
+        return response;
+    }
+
+    /** Any method, for the tests that walk the API's routes; a null token sends no credentials. */
+    Answer send(String method, String path, String token, String contentType, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build(), contentType, body);
     }
 
     Answer post(String path, String token, String json) throws IOException, InterruptedException {
@@ -61,7 +85,7 @@ final class Api {
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
-        return send(request.build());
+        return send(request.build(), contentType, body);
     }
 
     /**
@@ -88,7 +112,7 @@ final class Api {
                 answer = readHead(in);
                 status = Integer.parseInt(answer[0].split(" ")[1]);
             }
-            return answer(status, answer, in);
+            return checked("POST", uri.getPath(), null, null, answer(status, answer, in));
         }
     }
 
@@ -105,7 +129,9 @@ final class Api {
             socket.getOutputStream().flush();
             java.io.InputStream in = socket.getInputStream();
             String[] answer = readHead(in);
-            return answer(Integer.parseInt(answer[0].split(" ")[1]), answer, in);
+            String[] requestLine = head.split("\r\n", 2)[0].split(" ");
+            return checked(requestLine[0], requestLine.length > 1 ? requestLine[1] : "", null, null,
+                    answer(Integer.parseInt(answer[0].split(" ")[1]), answer, in));
         }
     }
 
@@ -142,14 +168,27 @@ final class Api {
 
     Answer delete(String path, String token) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).DELETE()
-                .header("Authorization", "Bearer " + token).build());
+                .header("Authorization", "Bearer " + token).build(), null, null);
     }
 
-    private Answer send(HttpRequest request) throws IOException, InterruptedException {
+    private Answer send(HttpRequest request, String requestContentType, String requestBody)
+            throws IOException, InterruptedException {
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         String raw = response.body();
-        JsonNode body = raw == null || raw.isEmpty() ? MAPPER.nullNode() : MAPPER.readTree(raw);
-        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body, raw);
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        JsonNode body = raw == null || raw.isEmpty() || !contentType.contains("json") ? MAPPER.nullNode()
+                : MAPPER.readTree(raw);
+        URI uri = request.uri();
+        String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        return checked(request.method(), target, requestContentType, requestBody, new Answer(response.statusCode(),
+                contentType, body, raw));
+    }
+
+    private static Answer checked(String method, String target, String contentType, String requestBody,
+                                  Answer answer) {
+        CONTRACT.verify(new OpenApiContract.Exchange(method, target, contentType, requestBody, answer.status(),
+                answer.contentType(), answer.raw()));
+        return answer;
     }
 
     boolean isUp() {

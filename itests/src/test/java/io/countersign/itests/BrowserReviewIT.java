@@ -82,6 +82,7 @@ public class BrowserReviewIT {
         assertTrue(frank.text(), frank.text().contains("changes privileges"));
         assertTrue(frank.text(), frank.text().matches("(?s).*Decide by .* UTC \\(in .*\\)\\..*"));
         frank.screenshot("review-page-desktop");
+        assertEquals(List.of(), Accessibility.seriousViolations(frank));
         frank.click(APPROVE);
         assertEquals(frank.text(), "Your approval was recorded.", frank.heading());
         assertTrue(frank.text(), frank.text().contains("still waiting for other reviews"));

@@ -113,6 +113,11 @@ final class Distribution implements AutoCloseable {
         return new Api(port);
     }
 
+    /** Where the API answers, for clients other than {@link Api}. */
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
     /** The running JVM: bin/karaf execs it, or starts it as a child. */
     ProcessHandle jvm() {
         return java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.descendants())

@@ -56,7 +56,13 @@ public final class ComplianceReport {
             throws VerifiedEvidence.Rejected, IOException {
         Framework chosen = Framework.parse(framework);
         VerifiedEvidence evidence = VerifiedEvidence.of(bundle, keys);
-        Map<String, byte[]> derived = derive(evidence, chosen, sampleSize);
+        try (Derived derived = derive(evidence, chosen, sampleSize)) {
+            return write(bundle, evidence, chosen, sampleSize, derived, out);
+        }
+    }
+
+    private static Path write(Path bundle, VerifiedEvidence evidence, Framework chosen, int sampleSize,
+                              Derived derived, Path out) throws IOException {
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("format", ReportFormat.FORMAT);
         manifest.put("framework", chosen.id());
@@ -67,18 +73,36 @@ public final class ComplianceReport {
         manifest.put("checkpointSize", evidence.checkpointSize());
         manifest.put("checkpointRoot", evidence.checkpointRoot());
         ObjectNode digests = manifest.putObject("members");
-        derived.forEach((name, bytes) -> digests.put(name, sha256(bytes)));
-        byte[] pdf = ReportPdf.render(new String(derived.get(ReportFormat.HTML), StandardCharsets.UTF_8));
+        for (String name : derived.names()) {
+            MessageDigest digest = sha256();
+            derived.writeTo(name, new java.security.DigestOutputStream(OutputStream.nullOutputStream(), digest));
+            digests.put(name, HexFormat.of().formatHex(digest.digest()));
+        }
+        byte[] pdf = ReportPdf.render(new String(derived.small().get(ReportFormat.HTML), StandardCharsets.UTF_8));
         digests.put(ReportFormat.PDF, sha256(pdf));
-        digests.put(ReportFormat.EVIDENCE, sha256(Files.readAllBytes(bundle)));
+        MessageDigest evidenceDigest = sha256();
+        try (InputStream in = Files.newInputStream(bundle)) {
+            in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), evidenceDigest));
+        }
+        digests.put(ReportFormat.EVIDENCE, HexFormat.of().formatHex(evidenceDigest.digest()));
         Path partial = out.resolveSibling(out.getFileName() + ".partial");
-        try (OutputStream file = Files.newOutputStream(partial); ZipOutputStream zip = new ZipOutputStream(file)) {
+        try (OutputStream file = Files.newOutputStream(partial);
+             ZipOutputStream zip = new ZipOutputStream(new java.io.BufferedOutputStream(file, 1 << 16))) {
             member(zip, ReportFormat.MANIFEST, json(manifest));
-            for (Map.Entry<String, byte[]> each : derived.entrySet()) {
-                member(zip, each.getKey(), each.getValue());
+            for (String name : derived.names()) {
+                zip.putNextEntry(entry(name));
+                derived.writeTo(name, zip);
+                zip.closeEntry();
             }
             member(zip, ReportFormat.PDF, pdf);
-            member(zip, ReportFormat.EVIDENCE, Files.readAllBytes(bundle));
+            // the evidence is most of the zip (gigabytes for a busy month): the fastest deflate level takes a
+            // fraction of the default's time for a little more size; members' bytes are the same either way
+            zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            zip.putNextEntry(entry(ReportFormat.EVIDENCE));
+            try (InputStream in = Files.newInputStream(bundle)) {
+                in.transferTo(zip);
+            }
+            zip.closeEntry();
         }
         Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return out;
@@ -104,7 +128,9 @@ public final class ComplianceReport {
             if (!ReportFormat.FORMAT.equals(manifest.path("format").asText())) {
                 throw new VerifiedEvidence.Rejected("not a " + ReportFormat.FORMAT + " report");
             }
-            Files.write(evidenceCopy, read(zip, ReportFormat.EVIDENCE));
+            try (InputStream in = zip.getInputStream(zip.getEntry(ReportFormat.EVIDENCE))) {
+                Files.copy(in, evidenceCopy, StandardCopyOption.REPLACE_EXISTING);
+            }
             VerifiedEvidence evidence = VerifiedEvidence.of(evidenceCopy, keys);
             Framework framework = Framework.parse(manifest.path("framework").asText());
             List<String> differences = new ArrayList<>();
@@ -112,46 +138,109 @@ public final class ComplianceReport {
                     || !manifest.path("to").asText().equals(evidence.to().toString())) {
                 differences.add(ReportFormat.MANIFEST + ": the period is not the evidence bundle's range");
             }
-            Map<String, byte[]> expected = derive(evidence, framework, manifest.path("sampleSize").asInt());
-            for (Map.Entry<String, byte[]> each : expected.entrySet()) {
-                if (!names.contains(each.getKey())) {
-                    differences.add(each.getKey() + ": missing");
-                    continue;
-                }
-                byte[] actual = read(zip, each.getKey());
-                if (!java.util.Arrays.equals(actual, each.getValue())) {
-                    differences.add(each.getKey() + ": " + firstDifference(each.getKey(), each.getValue(), actual));
-                }
+            try (Derived derived = derive(evidence, framework, manifest.path("sampleSize").asInt())) {
+                return check(zip, names, evidence, framework, derived, differences);
             }
-            if (!names.contains(ReportFormat.PDF)) {
-                differences.add(ReportFormat.PDF + ": missing");
-            } else {
-                String expectedText = ReportPdf.text(ReportPdf.render(new String(expected.get(ReportFormat.HTML),
-                        StandardCharsets.UTF_8)));
-                String actualText;
-                try {
-                    actualText = ReportPdf.text(read(zip, ReportFormat.PDF));
-                } catch (IOException e) {
-                    actualText = null;
-                }
-                if (actualText == null) {
-                    differences.add(ReportFormat.PDF + ": not a PDF");
-                } else if (!expectedText.equals(actualText)) {
-                    differences.add(ReportFormat.PDF + ": " + firstDifference(ReportFormat.PDF,
-                            expectedText.getBytes(StandardCharsets.UTF_8), actualText.getBytes(StandardCharsets.UTF_8)));
-                }
-            }
-            Set<String> known = new HashSet<>(expected.keySet());
-            known.add(ReportFormat.PDF);
-            known.add(ReportFormat.MANIFEST);
-            known.add(ReportFormat.EVIDENCE);
-            names.stream().filter(name -> !known.contains(name)).sorted()
-                    .forEach(name -> differences.add(name + ": not a member of a report"));
-            JsonNode figures = JSON.readTree(expected.get(ReportFormat.FIGURES));
-            return new Check(evidence.from() + " to " + evidence.to(), framework.id(),
-                    figures.path("requests").path("total").asLong(), List.copyOf(differences));
         } finally {
             Files.deleteIfExists(evidenceCopy);
+        }
+    }
+
+    private static Check check(ZipFile zip, Set<String> names, VerifiedEvidence evidence, Framework framework,
+                               Derived derived, List<String> differences) throws IOException {
+        Map<String, byte[]> expected = derived.small();
+        for (String name : derived.names()) {
+            if (!names.contains(name)) {
+                differences.add(name + ": missing");
+                continue;
+            }
+            if (name.equals(ReportFormat.POPULATION)) {
+                String difference = populationDifference(zip, derived);
+                if (difference != null) {
+                    differences.add(name + ": " + difference);
+                }
+                continue;
+            }
+            byte[] actual = read(zip, name);
+            if (!java.util.Arrays.equals(actual, expected.get(name))) {
+                differences.add(name + ": " + firstDifference(name, expected.get(name), actual));
+            }
+        }
+        if (!names.contains(ReportFormat.PDF)) {
+            differences.add(ReportFormat.PDF + ": missing");
+        } else {
+            String expectedText = ReportPdf.text(ReportPdf.render(new String(expected.get(ReportFormat.HTML),
+                    StandardCharsets.UTF_8)));
+            String actualText;
+            try {
+                actualText = ReportPdf.text(read(zip, ReportFormat.PDF));
+            } catch (IOException e) {
+                actualText = null;
+            }
+            if (actualText == null) {
+                differences.add(ReportFormat.PDF + ": not a PDF");
+            } else if (!expectedText.equals(actualText)) {
+                differences.add(ReportFormat.PDF + ": " + firstDifference(ReportFormat.PDF,
+                        expectedText.getBytes(StandardCharsets.UTF_8), actualText.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        Set<String> known = new HashSet<>(derived.names());
+        known.add(ReportFormat.PDF);
+        known.add(ReportFormat.MANIFEST);
+        known.add(ReportFormat.EVIDENCE);
+        names.stream().filter(name -> !known.contains(name)).sorted()
+                .forEach(name -> differences.add(name + ": not a member of a report"));
+        JsonNode figures = JSON.readTree(expected.get(ReportFormat.FIGURES));
+        return new Check(evidence.from() + " to " + evidence.to(), framework.id(),
+                figures.path("requests").path("total").asLong(), List.copyOf(differences));
+    }
+
+    /** Compares population.csv line by line as it streams from the report and from the rows made again. */
+    private static String populationDifference(ZipFile zip, Derived derived) throws IOException {
+        Path expected = Files.createTempFile("countersign-report-population", ".csv");
+        try {
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(expected), 1 << 16)) {
+                derived.writeTo(ReportFormat.POPULATION, out);
+            }
+            try (var want = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(expected),
+                    StandardCharsets.UTF_8), 1 << 16);
+                 var have = new java.io.BufferedReader(new java.io.InputStreamReader(zip.getInputStream(
+                         zip.getEntry(ReportFormat.POPULATION)), StandardCharsets.UTF_8), 1 << 16);
+                 InputStream wantBytes = Files.newInputStream(expected);
+                 InputStream haveBytes = zip.getInputStream(zip.getEntry(ReportFormat.POPULATION))) {
+                if (sameBytes(wantBytes, haveBytes)) {
+                    return null;
+                }
+                for (int line = 1; ; line++) {
+                    String w = want.readLine();
+                    String h = have.readLine();
+                    if (w == null && h == null) {
+                        return "differs from what the evidence gives";
+                    }
+                    if (!(w == null ? "" : w).equals(h == null ? "" : h)) {
+                        return "line " + line + " differs from the one the evidence gives: expected \""
+                                + abbreviate(w == null ? "" : w) + "\", found \"" + abbreviate(h == null ? "" : h)
+                                + "\"";
+                    }
+                }
+            }
+        } finally {
+            Files.deleteIfExists(expected);
+        }
+    }
+
+    private static boolean sameBytes(InputStream a, InputStream b) throws IOException {
+        byte[] x = new byte[1 << 16];
+        byte[] y = new byte[1 << 16];
+        for (;;) {
+            int n = a.readNBytes(x, 0, x.length);
+            int m = b.readNBytes(y, 0, y.length);
+            if (n != m || !java.util.Arrays.equals(x, 0, n, y, 0, m)) {
+                return false;
+            }
+            if (n < x.length) {
+                return true;
+            }
         }
     }
 
@@ -162,21 +251,51 @@ public final class ComplianceReport {
         }
     }
 
-    /** The members computed from the evidence, in the order the zip holds them. */
-    static Map<String, byte[]> derive(VerifiedEvidence evidence, Framework framework, int sampleSize) {
-        Period period = new Period(evidence.from(), evidence.to());
-        evidence.forEachEntry(period::accept);
-        period.finish();
-        ObjectNode figures = Figures.of(period, evidence, framework);
-        ObjectNode sample = Sample.of(period, evidence, sampleSize);
-        Map<String, byte[]> members = new LinkedHashMap<>();
-        members.put(ReportFormat.HTML, ReportHtml.render(figures, framework, period.exceptions(), sample)
-                .getBytes(StandardCharsets.UTF_8));
-        members.put(ReportFormat.FIGURES, json(figures));
-        members.put(ReportFormat.POPULATION, Csv.population(period.population()).getBytes(StandardCharsets.UTF_8));
-        members.put(ReportFormat.EXCEPTIONS, Csv.exceptions(period.exceptions()).getBytes(StandardCharsets.UTF_8));
-        members.put(ReportFormat.SAMPLE, json(sample));
-        return members;
+    /**
+     * The members computed from the evidence: population.csv on disk ({@link Rows}), the others in memory, and
+     * {@link #names} in the order the zip holds them.
+     */
+    record Derived(Map<String, byte[]> small, Rows population) implements AutoCloseable {
+
+        List<String> names() {
+            return List.of(ReportFormat.HTML, ReportFormat.FIGURES, ReportFormat.POPULATION, ReportFormat.EXCEPTIONS,
+                    ReportFormat.SAMPLE);
+        }
+
+        void writeTo(String name, OutputStream out) throws IOException {
+            if (name.equals(ReportFormat.POPULATION)) {
+                population.writeTo(out, Csv.populationHeader());
+            } else {
+                out.write(small.get(name));
+            }
+        }
+
+        @Override
+        public void close() {
+            population.close();
+        }
+    }
+
+    static Derived derive(VerifiedEvidence evidence, Framework framework, int sampleSize) {
+        Rows rows = new Rows();
+        try {
+            Period period = new Period(evidence.from(), evidence.to(), Sample.seed(evidence), sampleSize, rows);
+            evidence.forEachEntry(period::accept);
+            period.finish();
+            ObjectNode figures = Figures.of(period, evidence, framework);
+            ObjectNode sample = Sample.of(period, evidence);
+            Map<String, byte[]> members = new LinkedHashMap<>();
+            members.put(ReportFormat.HTML, ReportHtml.render(figures, framework, period.exceptions(), sample)
+                    .getBytes(StandardCharsets.UTF_8));
+            members.put(ReportFormat.FIGURES, json(figures));
+            members.put(ReportFormat.EXCEPTIONS, Csv.exceptions(period.exceptions())
+                    .getBytes(StandardCharsets.UTF_8));
+            members.put(ReportFormat.SAMPLE, json(sample));
+            return new Derived(members, rows);
+        } catch (RuntimeException e) {
+            rows.close();
+            throw e;
+        }
     }
 
     private static String firstDifference(String member, byte[] expected, byte[] actual) {
@@ -228,10 +347,14 @@ public final class ComplianceReport {
         }
     }
 
-    private static void member(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    private static ZipEntry entry(String name) {
         ZipEntry entry = new ZipEntry(name);
         entry.setTime(0);
-        zip.putNextEntry(entry);
+        return entry;
+    }
+
+    private static void member(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        zip.putNextEntry(entry(name));
         zip.write(bytes);
         zip.closeEntry();
     }
@@ -245,8 +368,12 @@ public final class ComplianceReport {
     }
 
     private static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -15,17 +15,21 @@ final class Csv {
     private Csv() {
     }
 
-    static String population(List<Period.Row> rows) {
-        StringBuilder csv = new StringBuilder(256 * (rows.size() + 1));
+    static String populationHeader() {
+        StringBuilder csv = new StringBuilder();
         line(csv, POPULATION_HEADER);
-        for (Period.Row row : rows) {
-            line(csv, List.of(row.request, text(row.receivedAt), row.agent, String.join(";", row.onBehalfOf),
-                    row.action, row.resource, row.environment, row.justification, row.policyOutcome,
-                    String.join(";", row.rules), row.policyVersion, row.status, text(row.decidedAt),
-                    row.decidedAt == null ? "" : Long.toString(row.secondsToDecision()),
-                    String.join(";", row.reviews), row.breakGlass ? "yes" : "no", row.standing, row.grant,
-                    text(row.grantConsumedAt), row.execution, text(row.executedAt)));
-        }
+        return csv.toString();
+    }
+
+    /** One row of population.csv, with its CRLF. */
+    static String populationLine(Period.Row row) {
+        StringBuilder csv = new StringBuilder(256);
+        line(csv, List.of(row.request, text(row.receivedAt), row.agent, String.join(";", row.onBehalfOf),
+                row.action, row.resource, row.environment, row.justification, row.policyOutcome,
+                String.join(";", row.rules), row.policyVersion, row.status, text(row.decidedAt),
+                row.decidedAt == null ? "" : Long.toString(row.secondsToDecision()),
+                String.join(";", row.reviews), row.breakGlass ? "yes" : "no", row.standing, row.grant,
+                text(row.grantConsumedAt), row.execution, text(row.executedAt)));
         return csv.toString();
     }
 

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.verify.VerifiedEvidence;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The report's figures as one JSON document ({@code figures.json}, docs/report-format.md §3): every number the HTML
@@ -36,39 +36,32 @@ final class Figures {
         log.put("checkpointSize", evidence.checkpointSize());
         log.put("checkpointRoot", evidence.checkpointRoot());
 
-        List<Period.Row> rows = period.population();
         ObjectNode requests = figures.putObject("requests");
-        requests.put("total", rows.size());
+        requests.put("total", period.populationSize());
         ObjectNode byStatus = requests.putObject("byStatus");
         for (String status : STATUSES) {
-            byStatus.put(status, rows.stream().filter(row -> row.status.equals(status)).count());
+            byStatus.put(status, period.withStatus(status));
         }
         ObjectNode byPolicy = requests.putObject("byPolicyOutcome");
         for (String outcome : List.of("ALLOW", "REVIEW", "DENY")) {
-            byPolicy.put(outcome.toLowerCase(java.util.Locale.ROOT),
-                    rows.stream().filter(row -> row.policyOutcome.equals(outcome)).count());
+            byPolicy.put(outcome.toLowerCase(java.util.Locale.ROOT), period.withPolicyOutcome(outcome));
         }
 
-        List<Long> decisionSeconds = new ArrayList<>();
-        for (Period.Row row : rows) {
-            if (row.policyOutcome.equals("REVIEW") && row.decidedAt != null) {
-                decisionSeconds.add(row.secondsToDecision());
-            }
-        }
-        decisionSeconds.sort(null);
+        TreeMap<Long, Long> decisionSeconds = period.decisionSeconds();
+        long decided = decisionSeconds.values().stream().mapToLong(Long::longValue).sum();
         ObjectNode decision = figures.putObject("timeToDecision");
-        decision.put("reviewedAndClosed", decisionSeconds.size());
-        decision.put("medianSeconds", percentile(decisionSeconds, 50));
-        decision.put("p90Seconds", percentile(decisionSeconds, 90));
-        decision.put("maxSeconds", decisionSeconds.isEmpty() ? 0 : decisionSeconds.get(decisionSeconds.size() - 1));
+        decision.put("reviewedAndClosed", decided);
+        decision.put("medianSeconds", percentile(decisionSeconds, decided, 50));
+        decision.put("p90Seconds", percentile(decisionSeconds, decided, 90));
+        decision.put("maxSeconds", decisionSeconds.isEmpty() ? 0 : decisionSeconds.lastKey());
         ObjectNode buckets = decision.putObject("buckets");
         long[] counts = new long[DECISION_BUCKETS.length + 1];
-        for (long seconds : decisionSeconds) {
+        for (Map.Entry<Long, Long> each : decisionSeconds.entrySet()) {
             int bucket = 0;
-            while (bucket < DECISION_BUCKETS.length && seconds >= DECISION_BUCKETS[bucket]) {
+            while (bucket < DECISION_BUCKETS.length && each.getKey() >= DECISION_BUCKETS[bucket]) {
                 bucket++;
             }
-            counts[bucket]++;
+            counts[bucket] += each.getValue();
         }
         for (int i = 0; i < counts.length; i++) {
             buckets.put(DECISION_BUCKET_LABELS.get(i), counts[i]);
@@ -115,12 +108,19 @@ final class Figures {
         });
     }
 
-    /** The nearest-rank percentile of sorted values, 0 when there are none. */
-    static long percentile(List<Long> sorted, int percent) {
-        if (sorted.isEmpty()) {
+    /** The nearest-rank percentile of {@code total} values counted per value, 0 when there are none. */
+    static long percentile(TreeMap<Long, Long> counted, long total, int percent) {
+        if (total == 0) {
             return 0;
         }
-        int rank = (int) Math.ceil(percent / 100.0 * sorted.size());
-        return sorted.get(Math.max(0, rank - 1));
+        long rank = Math.max(1, (long) Math.ceil(percent / 100.0 * total));
+        long seen = 0;
+        for (Map.Entry<Long, Long> each : counted.entrySet()) {
+            seen += each.getValue();
+            if (seen >= rank) {
+                return each.getKey();
+            }
+        }
+        throw new IllegalStateException("fewer values than counted");
     }
 }

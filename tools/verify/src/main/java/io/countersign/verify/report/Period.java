@@ -6,21 +6,28 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 /**
  * What a period's verified entries say, computed in one pass over them in seq order (docs/report-format.md §2): the
  * population (every request received in the period, as its entries in the period leave it), the figures, and the
  * exceptions. Only entries whose {@code time} lies in [from, to) count; a range bundle's boundary entries do not.
+ * <p>
+ * Streamed: a request is held only until no later entry can change its row (denied, expired, or its execution
+ * reported; otherwise the end of the period), then its CSV line goes to {@link Rows} and it is counted. The figures
+ * are counters; the sample keeps only the {@code sampleSize} lowest ranks seen.
  */
 final class Period {
 
     /** One request of the population. */
     static final class Row {
+        final int ordinal;
         final String request;
         final Instant receivedAt;
         final String agent;
@@ -42,7 +49,8 @@ final class Period {
         String execution = "";
         Instant executedAt;
 
-        Row(String request, JsonNode data) {
+        Row(int ordinal, String request, JsonNode data) {
+            this.ordinal = ordinal;
             this.request = request;
             this.receivedAt = Instant.parse(data.path("receivedAt").asText());
             JsonNode action = data.path("action");
@@ -72,9 +80,26 @@ final class Period {
 
     static final String RESERVED_ACTION_PREFIX = "countersign.";
 
+    /** A break-glass request whose post-incident review is awaited: when it got through. */
+    private record BreakGlassRow(String request, Instant at) {
+    }
+
     private final Instant from;
     private final Instant to;
+    private final byte[] sampleSeed;
+    private final int sampleSize;
+    private final Rows rows;
+    /** The requests of the population whose rows may still change, in receipt order. */
     private final Map<String, Row> population = new LinkedHashMap<>();
+    private int received;
+    private final Map<String, Long> byStatus = new HashMap<>();
+    private final Map<String, Long> byPolicyOutcome = new HashMap<>();
+    /** Seconds to decision of the reviewed and closed requests, as counts per value. */
+    private final TreeMap<Long, Long> decisionSeconds = new TreeMap<>();
+    private final Map<LocalDate, Map<String, Long>> receivedPerDay = new HashMap<>();
+    /** The lowest sample ranks seen, the highest of them at the head: {rank, request}. */
+    private final PriorityQueue<String[]> sample = new PriorityQueue<>(
+            Comparator.comparing((String[] ranked) -> ranked[0]).reversed());
     private final List<Exception> exceptions = new ArrayList<>();
     private final List<Activation> activations = new ArrayList<>();
     private final Map<String, Long> counters = new TreeMap<>();
@@ -82,12 +107,15 @@ final class Period {
     private final Map<String, Map<String, Long>> perGroup = new TreeMap<>();
     private final Map<String, Long> perChannel = new TreeMap<>();
     /** Break-glass requests of the period, by the review request raised after each. */
-    private final Map<String, String> breakGlassReviews = new HashMap<>();
+    private final Map<String, BreakGlassRow> breakGlassReviews = new HashMap<>();
     private final Map<String, String> closedReviewRequests = new HashMap<>();
 
-    Period(Instant from, Instant to) {
+    Period(Instant from, Instant to, byte[] sampleSeed, int sampleSize, Rows rows) {
         this.from = from;
         this.to = to;
+        this.sampleSeed = sampleSeed;
+        this.sampleSize = sampleSize;
+        this.rows = rows;
     }
 
     Instant from() {
@@ -149,6 +177,7 @@ final class Period {
                 if (row != null) {
                     row.execution = outcome;
                     row.executedAt = time;
+                    done(row);
                 }
                 if (outcome.equals("failure")) {
                     exceptions.add(new Exception("execution-failed", time, request,
@@ -185,7 +214,7 @@ final class Period {
             count("reviewRequests.raised");
             return;
         }
-        population.put(request, new Row(request, data));
+        population.put(request, new Row(received++, request, data));
         count("requests.total");
     }
 
@@ -204,7 +233,11 @@ final class Period {
         if (data.has("breakGlass")) {
             row.breakGlass = true;
             count("breakGlass.allowed");
-            breakGlassReviews.put(data.path("breakGlass").path("reviewRequest").asText(), row.request);
+            breakGlassReviews.put(data.path("breakGlass").path("reviewRequest").asText(), new BreakGlassRow(
+                    row.request, row.decidedAt == null ? row.receivedAt : row.decidedAt));
+        }
+        if (status.equals("denied")) {
+            done(row);
         }
     }
 
@@ -234,6 +267,9 @@ final class Period {
             exceptions.add(new Exception("request-expired", time, request, row.action + " on " + row.resource
                     + " by " + row.agent + ": " + data.path("cause").asText()));
         }
+        if (!status.equals("approved")) {
+            done(row);
+        }
     }
 
     private void activated(JsonNode data, Instant time) {
@@ -252,14 +288,39 @@ final class Period {
         counters.merge(name, 1L, Long::sum);
     }
 
+    /** No later entry changes this row: it is written and counted, and forgotten. */
+    private void done(Row row) {
+        population.remove(row.request);
+        rows.put(row.ordinal, Csv.populationLine(row));
+        byStatus.merge(row.status, 1L, Long::sum);
+        byPolicyOutcome.merge(row.policyOutcome, 1L, Long::sum);
+        if (row.policyOutcome.equals("REVIEW") && row.decidedAt != null) {
+            decisionSeconds.merge(row.secondsToDecision(), 1L, Long::sum);
+        }
+        receivedPerDay.computeIfAbsent(row.receivedAt.atZone(ZoneOffset.UTC).toLocalDate(), day -> new HashMap<>())
+                .merge(row.status, 1L, Long::sum);
+        if (sampleSize > 0) {
+            String rank = Sample.rank(sampleSeed, row.request);
+            if (sample.size() < sampleSize) {
+                sample.add(new String[] {rank, row.request});
+            } else if (rank.compareTo(sample.peek()[0]) < 0) {
+                sample.poll();
+                sample.add(new String[] {rank, row.request});
+            }
+        }
+    }
+
     /** Called once every entry was given: what depends on the whole period. */
     void finish() {
-        for (Map.Entry<String, String> each : breakGlassReviews.entrySet()) {
+        for (Row row : List.copyOf(population.values())) {
+            done(row);
+        }
+        for (Map.Entry<String, BreakGlassRow> each : breakGlassReviews.entrySet()) {
             String status = closedReviewRequests.get(each.getKey());
             if (!"approved".equals(status)) {
-                Row row = population.get(each.getValue());
-                exceptions.add(new Exception("break-glass-unreviewed", row.decidedAt == null ? row.receivedAt
-                        : row.decidedAt, row.request, "its post-incident review " + each.getKey()
+                BreakGlassRow row = each.getValue();
+                exceptions.add(new Exception("break-glass-unreviewed", row.at(), row.request(),
+                        "its post-incident review " + each.getKey()
                         + (status == null ? " was not completed in the period" : " ended " + status)));
             }
         }
@@ -267,8 +328,29 @@ final class Period {
                 .thenComparing(Exception::request));
     }
 
-    List<Row> population() {
-        return List.copyOf(population.values());
+    /** How many requests the population has. */
+    int populationSize() {
+        return received;
+    }
+
+    long withStatus(String status) {
+        return byStatus.getOrDefault(status, 0L);
+    }
+
+    long withPolicyOutcome(String outcome) {
+        return byPolicyOutcome.getOrDefault(outcome, 0L);
+    }
+
+    /** Seconds to decision of the requests sent to review and closed in the period: value → how many. */
+    TreeMap<Long, Long> decisionSeconds() {
+        return decisionSeconds;
+    }
+
+    /** The sampled requests, lowest rank first. */
+    List<String> sample() {
+        List<String[]> ranked = new ArrayList<>(sample);
+        ranked.sort(Comparator.comparing((String[] each) -> each[0]));
+        return ranked.stream().map(each -> each[1]).toList();
     }
 
     List<Exception> exceptions() {
@@ -302,9 +384,8 @@ final class Period {
         for (LocalDate day = from.atZone(ZoneOffset.UTC).toLocalDate(); !day.isAfter(last); day = day.plusDays(1)) {
             days.put(day, new TreeMap<>());
         }
-        for (Row row : population.values()) {
-            days.get(row.receivedAt.atZone(ZoneOffset.UTC).toLocalDate()).merge(row.status, 1L, Long::sum);
-        }
+        receivedPerDay.forEach((day, statuses) -> statuses.forEach((status, n) -> days.get(day).merge(status, n,
+                Long::sum)));
         return days;
     }
 }

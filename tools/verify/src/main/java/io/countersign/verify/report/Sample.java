@@ -6,7 +6,6 @@ import io.countersign.verify.VerifiedEvidence;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -22,27 +21,28 @@ final class Sample {
     private Sample() {
     }
 
-    static ObjectNode of(Period period, VerifiedEvidence evidence, int size) {
-        byte[] seed = sha256(("countersign-report-sample/1\n" + evidence.origin() + "\n" + evidence.checkpointSize()
-                + "\n" + evidence.checkpointRoot() + "\n" + period.from() + "\n" + period.to() + "\n")
+    /** SHA-256 of the period and the checkpoint that closes it: nobody could choose it before the period ended. */
+    static byte[] seed(VerifiedEvidence evidence) {
+        return sha256(("countersign-report-sample/1\n" + evidence.origin() + "\n" + evidence.checkpointSize()
+                + "\n" + evidence.checkpointRoot() + "\n" + evidence.from() + "\n" + evidence.to() + "\n")
                 .getBytes(StandardCharsets.UTF_8));
-        String seedHex = HexFormat.of().formatHex(seed);
-        List<String> chosen = period.population().stream().map(row -> row.request)
-                .map(request -> new String[] {rank(seed, request), request})
-                .sorted(Comparator.comparing((String[] ranked) -> ranked[0]))
-                .limit(size).map(ranked -> ranked[1]).toList();
+    }
+
+    static ObjectNode of(Period period, VerifiedEvidence evidence) {
+        String seedHex = HexFormat.of().formatHex(seed(evidence));
+        List<String> chosen = period.sample();
         ObjectNode sample = JsonNodeFactory.instance.objectNode();
         sample.put("format", ReportFormat.FORMAT);
         sample.put("method", "the requests of lowest SHA-256(seed || UTF-8 request id), seed = SHA-256 of "
                 + "\"countersign-report-sample/1\\n\" origin \\n checkpointSize \\n checkpointRoot \\n from \\n to \\n");
         sample.put("seed", seedHex);
-        sample.put("population", period.population().size());
+        sample.put("population", period.populationSize());
         sample.put("size", chosen.size());
         chosen.forEach(sample.putArray("requests")::add);
         return sample;
     }
 
-    private static String rank(byte[] seed, String request) {
+    static String rank(byte[] seed, String request) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update(seed);

@@ -14,6 +14,7 @@ import io.countersign.api.Verdict;
 import io.countersign.api.notify.NotificationLog;
 import io.countersign.camel.RequestSummary;
 import io.countersign.http.Exchanges;
+import io.countersign.http.FormOrigin;
 import io.countersign.http.HttpRoute;
 import io.countersign.http.Problem;
 import java.net.URI;

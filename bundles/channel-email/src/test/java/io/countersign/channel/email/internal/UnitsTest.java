@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.countersign.http.FormOrigin;
 import jakarta.mail.internet.InternetAddress;
 import java.net.URI;
 import java.time.Duration;

@@ -1,0 +1,160 @@
+package io.countersign.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Rule;
+import org.junit.Test;
+import org.openqa.selenium.By;
+
+/**
+ * The console in a real browser, signed on through a real OpenID Connect provider (mock-oauth2-server in this JVM:
+ * discovery, JWKS, authorization code with PKCE and nonce): the inbox updates by itself when an agent submits, a
+ * reviewer approves, a denial needs a reason. Screenshots of the pages go to {@code itests/target/browser-screenshots/}.
+ */
+public class ConsoleIT {
+
+    private static final String AGENT = "analytics-agent";
+    private static final String CLIENT = "countersign-console";
+    private static final By APPROVE = By.cssSelector("button.approve");
+    private static final By DENY = By.cssSelector("button.deny");
+    private static final By COMMENT = By.id("comment");
+
+    private static MockOAuth2Server provider;
+    private static Distribution distribution;
+    private static Credentials credentials;
+
+    @Rule
+    public final BrowserScreenshots browsers = new BrowserScreenshots();
+
+    @BeforeClass
+    public static void startWithTheConsole() throws Exception {
+        provider = new MockOAuth2Server();
+        provider.start();
+        String issuer = provider.issuerUrl("default").toString().replaceAll("/$", "");
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "console-");
+        distribution = Distribution.unpack(dir.resolve("countersign"))
+                .withEnvironment("COUNTERSIGN_FEATURES", "countersign-console")
+                .withEnvironment("COUNTERSIGN_OIDC_CLIENT_SECRET", "console-secret");
+        distribution.configure("io.countersign.console.web", "publicBaseUrl = " + distribution.baseUrl(),
+                "issuer = " + issuer, "clientId = " + CLIENT);
+        distribution.start();
+        credentials = Credentials.read(distribution.data().resolve("demo-credentials.json"));
+        Poll.until("the console to be served", Duration.ofSeconds(90), () -> {
+            List<String> served = new ArrayList<>();
+            distribution.api().get("/health", null).body().path("routes").forEach(r -> served.add(r.asText()));
+            return served.contains("/console");
+        }, () -> distribution.api().get("/health", null).raw());
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        if (distribution != null) {
+            distribution.close();
+        }
+        if (provider != null) {
+            provider.shutdown();
+        }
+    }
+
+    @Test
+    public void aReviewerSignsIn_theInboxUpdatesLive_andApprovingAndDenyingWork() throws Exception {
+        ChromiumBrowser frank = browsers.keep(ChromiumBrowser.desktop());
+        signIn(frank, "frank");
+        assertEquals(frank.text(), "Waiting for you", frank.heading());
+        assertTrue(frank.text(), frank.text().contains("Signed in as frank"));
+
+        String first = submitPrivilegeChange("console-live");
+        Poll.until("the new request to show in the open inbox", Duration.ofSeconds(10),
+                () -> frank.has(By.cssSelector("a[href='/console/requests/" + first + "']")), frank::text);
+        frank.screenshot("console-inbox-desktop");
+        assertEquals(List.of(), Accessibility.seriousViolations(frank));
+
+        frank.click(By.cssSelector("a[href='/console/requests/" + first + "']"));
+        assertTrue(frank.text(), frank.text().contains("changes privileges"));
+        frank.screenshot("console-request-desktop");
+        assertEquals(List.of(), Accessibility.seriousViolations(frank));
+        frank.click(APPROVE);
+        assertTrue(frank.text(), frank.text().contains("Your approval was recorded."));
+        assertEquals("frank", request(first).path("votes").get(0).path("reviewer").asText());
+        assertEquals("console", request(first).path("votes").get(0).path("channel").asText());
+
+        String second = submitPrivilegeChange("console-deny");
+        frank.open(URI.create(distribution.baseUrl() + "/console/requests/" + second));
+        frank.click(DENY);
+        assertTrue(frank.text(), frank.text().contains("A denial needs a reason"));
+        assertEquals(0, request(second).path("votes").size());
+        frank.typeAndClick(COMMENT, "no change ticket", DENY);
+        assertTrue(frank.text(), frank.text().contains("Your denial was recorded."));
+        assertEquals("no change ticket", request(second).path("votes").get(0).path("comment").asText());
+    }
+
+    @Test
+    public void onAPhone_theConsoleFitsTheScreen() throws Exception {
+        String id = submitPrivilegeChange("console-phone-" + "x".repeat(80));
+        ChromiumBrowser phone = browsers.keep(ChromiumBrowser.phone(390, 844));
+        signIn(phone, "dave");
+        phone.screenshot("console-inbox-phone");
+        assertEquals("the inbox scrolls sideways by this many CSS pixels", 0, phone.horizontalOverflow());
+        phone.open(URI.create(distribution.baseUrl() + "/console/requests/" + id));
+        phone.screenshot("console-request-phone");
+        assertEquals(List.of(), Accessibility.seriousViolations(phone));
+        assertEquals("the request page scrolls sideways by this many CSS pixels", 0, phone.horizontalOverflow());
+    }
+
+    @Test
+    public void someoneWhoIsNoReviewer_cannotSignIn() throws Exception {
+        ChromiumBrowser stranger = browsers.keep(ChromiumBrowser.desktop());
+        provider.enqueueCallback(new DefaultOAuth2TokenCallback("default", "mallory-subject", "JWT", List.of(CLIENT),
+                Map.of("email", "mallory@example.com"), 3600));
+        stranger.open(URI.create(distribution.baseUrl() + "/console/"));
+        assertEquals(stranger.text(), "Sign-in refused", stranger.heading());
+        assertFalse(stranger.text(), stranger.text().contains("Signed in as"));
+    }
+
+    @Test
+    public void theAccessibilityChecker_findsWhatItIsThereToFind() throws Exception {
+        ChromiumBrowser browser = browsers.keep(ChromiumBrowser.desktop());
+        browser.open(URI.create("data:text/html,<html><body><img src='x.png'><button></button></body></html>"));
+        List<String> violations = Accessibility.seriousViolations(browser);
+        assertTrue(violations.toString(), violations.stream().anyMatch(v -> v.startsWith("image-alt")));
+        assertTrue(violations.toString(), violations.stream().anyMatch(v -> v.startsWith("button-name")));
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private static void signIn(ChromiumBrowser browser, String reviewer) {
+        provider.enqueueCallback(new DefaultOAuth2TokenCallback("default", reviewer + "-subject", "JWT",
+                List.of(CLIENT), Map.of("email", reviewer + "@example.com"), 3600));
+        browser.open(URI.create(distribution.baseUrl() + "/console/"));
+    }
+
+    /** Two security reviewers must approve; dave, erin and frank may. */
+    private static String submitPrivilegeChange(String ticket) throws Exception {
+        String action = Api.action("privilege.escalate", "iam:role/console-admin", "production",
+                "{\"role\":\"admin\",\"ticket\":\"" + ticket + "-" + System.nanoTime() + "\"}", "alice");
+        Api.Answer answer = distribution.api().post("/v1/actions", credentials.agentKey(AGENT), action);
+        assertEquals(answer.raw(), 201, answer.status());
+        assertEquals(answer.raw(), "pending", answer.text("status"));
+        return answer.text("id");
+    }
+
+    private static JsonNode request(String id) throws Exception {
+        Api.Answer answer = distribution.api().get("/v1/actions/" + id, credentials.agentKey(AGENT));
+        assertEquals(answer.raw(), 200, answer.status());
+        return answer.body();
+    }
+}
