@@ -33,7 +33,8 @@ public final class BootFeatures {
     public @interface Config {
         @AttributeDefinition(description = "The optional features")
         String[] optional() default {"countersign-channel-slack", "countersign-channel-teams",
-            "countersign-channel-email", "countersign-audit-fabric", "countersign-siem", "countersign-console"};
+            "countersign-channel-email", "countersign-audit-fabric", "countersign-siem", "countersign-intake-mcp",
+            "countersign-console"};
     }
 
     static final String PROPERTY = "countersign.features";
