@@ -128,7 +128,9 @@ public class ConsoleIT {
     @Test
     public void theAccessibilityChecker_findsWhatItIsThereToFind() throws Exception {
         ChromiumBrowser browser = browsers.keep(ChromiumBrowser.desktop());
-        browser.open(URI.create("data:text/html,<html><body><img src='x.png'><button></button></body></html>"));
+        String page = "<html><body><img src='x.png'><button></button></body></html>";
+        browser.open(URI.create("data:text/html," + java.net.URLEncoder.encode(page,
+                java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")));
         List<String> violations = Accessibility.seriousViolations(browser);
         assertTrue(violations.toString(), violations.stream().anyMatch(v -> v.startsWith("image-alt")));
         assertTrue(violations.toString(), violations.stream().anyMatch(v -> v.startsWith("button-name")));

@@ -99,6 +99,26 @@ public record RequestSummary(String requestId, String digest, String title, List
                 + " via " + vote.channel() + " at " + when(vote.at());
     }
 
+    /** How long until {@code deadline}, as a person says it: "in 1 h 12 min", "in 3 days 2 h", "now" once passed. */
+    public static String timeLeft(Instant now, Instant deadline) {
+        if (deadline == null) {
+            return "no deadline";
+        }
+        java.time.Duration left = java.time.Duration.between(now, deadline);
+        if (left.isNegative() || left.isZero()) {
+            return "now";
+        }
+        if (left.toMinutes() < 1) {
+            return "in less than a minute";
+        }
+        long days = left.toDays();
+        long hours = left.toHoursPart();
+        if (days > 0) {
+            return "in " + days + (days == 1 ? " day" : " days") + (hours > 0 ? " " + hours + " h" : "");
+        }
+        return "in " + (hours > 0 ? hours + " h " : "") + left.toMinutesPart() + " min";
+    }
+
     /** An instant as reviewers read it: to the second, in UTC, said so. */
     public static String when(Instant instant) {
         return instant == null ? "none" : WHEN.format(instant);

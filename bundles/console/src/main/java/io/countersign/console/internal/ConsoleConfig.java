@@ -7,8 +7,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "The reviewers' console under /console/, signed on through an OpenID Connect provider")
 public @interface ConsoleConfig {
 
-    @AttributeDefinition(description = "The console's public base URL as browsers reach it, e.g. https://countersign.example.com; "
-            + "the redirect URI registered with the provider is this followed by /console/callback")
+    @AttributeDefinition(description = "The console's public base URL as browsers reach it, e.g. "
+            + "https://countersign.example.com; the redirect URI registered with the provider is this followed by /console/callback")
     String publicBaseUrl();
 
     @AttributeDefinition(description = "The OpenID Connect issuer; its discovery document is read from "

@@ -18,12 +18,13 @@ record ConsoleSettings(URI publicBaseUrl, URI issuer, String clientId, String cl
 
     static ConsoleSettings from(ConsoleConfig config) {
         String secret = System.getenv(config.clientSecretVariable());
-        return new ConsoleSettings(URI.create(stripSlash(config.publicBaseUrl())), URI.create(stripSlash(config.issuer())),
+        return new ConsoleSettings(URI.create(stripSlash(config.publicBaseUrl())),
+                URI.create(stripSlash(config.issuer())),
                 config.clientId(), secret == null ? "" : secret, config.emailClaim(),
                 Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofMinutes(config.sessionMaxMinutes()));
     }
 
-    /** Cookies are {@code Secure} and {@code __Host-} prefixed unless the console is served over plain loopback http. */
+    /** Cookies are {@code Secure} and {@code __Host-} prefixed unless the console is served over loopback http. */
     boolean secureCookies() {
         return publicBaseUrl.getScheme().equals("https");
     }

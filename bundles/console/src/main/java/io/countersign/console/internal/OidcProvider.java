@@ -102,9 +102,10 @@ final class OidcProvider {
                 + "&redirect_uri=" + URLEncoder.encode(settings.redirectUri().toString(), StandardCharsets.UTF_8)
                 + "&code_verifier=" + URLEncoder.encode(codeVerifier, StandardCharsets.UTF_8)
                 + "&client_id=" + URLEncoder.encode(settings.clientId(), StandardCharsets.UTF_8);
-        String basic = Base64.getEncoder().encodeToString((URLEncoder.encode(settings.clientId(), StandardCharsets.UTF_8)
-                + ":" + URLEncoder.encode(settings.clientSecret(), StandardCharsets.UTF_8))
-                .getBytes(StandardCharsets.UTF_8));
+        // client_secret_basic: each part form-encoded first (RFC 6749 §2.3.1)
+        String credentials = URLEncoder.encode(settings.clientId(), StandardCharsets.UTF_8) + ":"
+                + URLEncoder.encode(settings.clientSecret(), StandardCharsets.UTF_8);
+        String basic = Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(URI.create(discovery().path("token_endpoint").asText()))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Authorization", "Basic " + basic).header("Accept", "application/json")

@@ -3,7 +3,7 @@ package io.countersign.console.internal;
 import io.countersign.api.RequestView;
 import io.countersign.api.Vote;
 import io.countersign.camel.RequestSummary;
-import java.time.Duration;
+import io.countersign.http.Html;
 import java.time.Instant;
 import java.util.List;
 
@@ -35,18 +35,18 @@ final class Pages {
                 .append(", the nearest deadline first.</p>\n<ul class=\"requests\">\n");
         for (RequestView view : pending) {
             RequestSummary summary = RequestSummary.of(view);
-            list.append("<li><a href=\"/console/requests/").append(escape(view.id())).append("\">")
-                    .append(escape(summary.title())).append("</a>\n<p class=\"cues\">");
+            list.append("<li><a href=\"/console/requests/").append(Html.escape(view.id())).append("\">")
+                    .append(Html.escape(summary.title())).append("</a>\n<p class=\"cues\">");
             for (RequestSummary.Field field : summary.fields()) {
                 if (field.label().equals("Risk")) {
-                    list.append("<span class=\"risk\">").append(escape(field.value())).append("</span> ");
+                    list.append("<span class=\"risk\">").append(Html.escape(field.value())).append("</span> ");
                 }
             }
-            list.append("</p>\n<p>For ").append(escape(String.join(", ", view.request().action().onBehalfOf())))
-                    .append(": ").append(escape(view.request().justification())).append("</p>\n<p class=\"meta\">")
-                    .append("Needs ").append(escape(summary.quorum())).append(". Decide by ")
-                    .append(escape(RequestSummary.when(view.deadline()))).append(" (")
-                    .append(escape(timeLeft(now, view.deadline()))).append(").</p></li>\n");
+            list.append("</p>\n<p>For ").append(Html.escape(String.join(", ", view.request().action().onBehalfOf())))
+                    .append(": ").append(Html.escape(view.request().justification())).append("</p>\n<p class=\"meta\">")
+                    .append("Needs ").append(Html.escape(summary.quorum())).append(". Decide by ")
+                    .append(Html.escape(RequestSummary.when(view.deadline()))).append(" (")
+                    .append(Html.escape(RequestSummary.timeLeft(now, view.deadline()))).append(").</p></li>\n");
         }
         return list.append("</ul>\n").toString();
     }
@@ -56,31 +56,32 @@ final class Pages {
                           String notice) {
         RequestSummary summary = RequestSummary.of(view);
         StringBuilder body = new StringBuilder(8192);
-        body.append("<p><a href=\"/console/\">Back to the inbox</a></p>\n<h1>").append(escape(summary.title()))
+        body.append("<p><a href=\"/console/\">Back to the inbox</a></p>\n<h1>").append(Html.escape(summary.title()))
                 .append("</h1>\n");
         if (notice != null) {
-            body.append("<p class=\"notice\" role=\"status\">").append(escape(notice)).append("</p>\n");
+            body.append("<p class=\"notice\" role=\"status\">").append(Html.escape(notice)).append("</p>\n");
         }
         body.append("<table class=\"facts\">\n");
         for (RequestSummary.Field field : summary.fields()) {
-            body.append("<tr><th scope=\"row\">").append(escape(field.label())).append("</th><td>");
+            body.append("<tr><th scope=\"row\">").append(Html.escape(field.label())).append("</th><td>");
             if (field.value() != null && field.value().indexOf('\n') >= 0) {
-                body.append("<pre>").append(escape(field.value())).append("</pre>");
+                body.append("<pre>").append(Html.escape(field.value())).append("</pre>");
             } else {
-                body.append(escape(field.value()));
+                body.append(Html.escape(field.value()));
             }
             body.append("</td></tr>\n");
         }
-        body.append("<tr><th scope=\"row\">Needs</th><td>").append(escape(summary.quorum().isEmpty() ? "no review"
+        body.append("<tr><th scope=\"row\">Needs</th><td>").append(Html.escape(summary.quorum().isEmpty() ? "no review"
                 : summary.quorum())).append("</td></tr>\n<tr><th scope=\"row\">Status</th><td>")
-                .append(escape(view.status().wireName())).append("</td></tr>\n");
+                .append(Html.escape(view.status().wireName())).append("</td></tr>\n");
         if (view.deadline() != null && summary.isPending()) {
-            body.append("<tr><th scope=\"row\">Deadline</th><td>").append(escape(RequestSummary.when(view.deadline())))
-                    .append(" (").append(escape(timeLeft(now, view.deadline()))).append(")</td></tr>\n");
+            body.append("<tr><th scope=\"row\">Deadline</th><td>")
+                    .append(Html.escape(RequestSummary.when(view.deadline()))).append(" (")
+                    .append(Html.escape(RequestSummary.timeLeft(now, view.deadline()))).append(")</td></tr>\n");
         }
         body.append("</table>\n<h2>Why review is needed</h2>\n<ul>\n");
         for (String reason : view.decision().reasons()) {
-            body.append("<li>").append(escape(reason)).append("</li>\n");
+            body.append("<li>").append(Html.escape(reason)).append("</li>\n");
         }
         body.append("</ul>\n<h2>Votes</h2>\n");
         if (view.votes().isEmpty()) {
@@ -88,11 +89,12 @@ final class Pages {
         } else {
             body.append("<ul>\n");
             for (Vote vote : view.votes()) {
-                body.append("<li>").append(escape(vote.reviewer())).append(vote.verdict().wireName().equals("approve")
-                        ? " approved" : " denied").append(" via ").append(escape(vote.channel())).append(" at ")
-                        .append(escape(RequestSummary.when(vote.at())));
+                body.append("<li>").append(Html.escape(vote.reviewer()))
+                        .append(vote.verdict().wireName().equals("approve")
+                        ? " approved" : " denied").append(" via ").append(Html.escape(vote.channel())).append(" at ")
+                        .append(Html.escape(RequestSummary.when(vote.at())));
                 if (vote.comment() != null) {
-                    body.append(": ").append(escape(vote.comment()));
+                    body.append(": ").append(Html.escape(vote.comment()));
                 }
                 body.append("</li>\n");
             }
@@ -100,12 +102,13 @@ final class Pages {
         }
         if (mayDecide) {
             body.append("<h2>Your decision</h2>\n<form method=\"post\" action=\"/console/requests/")
-                    .append(escape(view.id())).append("/review\">\n")
+                    .append(Html.escape(view.id())).append("/review\">\n")
                     .append(hidden("csrf", csrf)).append(hidden("digest", view.request().digest()))
                     .append("<p><label for=\"comment\">Comment (required to deny)</label><br/>\n")
                     .append("<textarea id=\"comment\" name=\"comment\" maxlength=\"").append(MAX_COMMENT)
                     .append("\"></textarea></p>\n")
-                    .append("<button class=\"approve\" type=\"submit\" name=\"verdict\" value=\"approve\">Approve</button>\n")
+                    .append("<button class=\"approve\" type=\"submit\" name=\"verdict\" value=\"approve\">"
+                            + "Approve</button>\n")
                     .append("<button class=\"deny\" type=\"submit\" name=\"verdict\" value=\"deny\">Deny</button>\n")
                     .append("</form>\n");
         }
@@ -113,38 +116,19 @@ final class Pages {
     }
 
     static String message(String title, String text, int status) {
-        return document(title, null, null, "<h1>" + escape(title) + "</h1>\n<p>" + escape(text) + "</p>\n"
+        return document(title, null, null, "<h1>" + Html.escape(title) + "</h1>\n<p>" + Html.escape(text) + "</p>\n"
                 + (status == 401 || status == 403 ? "<p><a href=\"/console/login\">Sign in</a></p>\n" : ""), false);
     }
 
     static String hidden(String name, String value) {
-        return "<input type=\"hidden\" name=\"" + escape(name) + "\" value=\"" + escape(value) + "\"/>\n";
-    }
-
-    static String timeLeft(Instant now, Instant deadline) {
-        if (deadline == null) {
-            return "no deadline";
-        }
-        Duration left = Duration.between(now, deadline);
-        if (left.isNegative() || left.isZero()) {
-            return "now";
-        }
-        if (left.toMinutes() < 1) {
-            return "in less than a minute";
-        }
-        long days = left.toDays();
-        if (days > 0) {
-            return "in " + days + (days == 1 ? " day" : " days") + (left.toHoursPart() > 0 ? " "
-                    + left.toHoursPart() + " h" : "");
-        }
-        return "in " + (left.toHoursPart() > 0 ? left.toHoursPart() + " h " : "") + left.toMinutesPart() + " min";
+        return "<input type=\"hidden\" name=\"" + Html.escape(name) + "\" value=\"" + Html.escape(value) + "\"/>\n";
     }
 
     private static String document(String title, String reviewer, String csrf, String body, boolean live) {
         StringBuilder page = new StringBuilder(body.length() + 1024);
         page.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>")
-                .append("<meta name=\"referrer\" content=\"same-origin\"/><title>").append(escape(title))
+                .append("<meta name=\"referrer\" content=\"same-origin\"/><title>").append(Html.escape(title))
                 .append(" - Countersign</title><link rel=\"stylesheet\" href=\"/console/static/console.css\"/>");
         if (live) {
             page.append("<script src=\"/console/static/inbox.js\" defer=\"defer\"></script>");
@@ -152,28 +136,9 @@ final class Pages {
         page.append("</head>\n<body>\n<header><a class=\"home\" href=\"/console/\">Countersign</a>");
         if (reviewer != null) {
             page.append("<form method=\"post\" action=\"/console/logout\" class=\"signout\"><span>Signed in as ")
-                    .append(escape(reviewer)).append("</span> ").append(hidden("csrf", csrf))
+                    .append(Html.escape(reviewer)).append("</span> ").append(hidden("csrf", csrf))
                     .append("<button type=\"submit\">Sign out</button></form>");
         }
         return page.append("</header>\n<main>\n").append(body).append("</main>\n</body></html>\n").toString();
-    }
-
-    static String escape(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

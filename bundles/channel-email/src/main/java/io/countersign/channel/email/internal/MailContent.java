@@ -1,6 +1,7 @@
 package io.countersign.channel.email.internal;
 
 import io.countersign.camel.RequestSummary;
+import io.countersign.http.Html;
 import java.net.URI;
 import java.time.Instant;
 

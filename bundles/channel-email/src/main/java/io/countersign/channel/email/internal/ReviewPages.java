@@ -2,8 +2,8 @@ package io.countersign.channel.email.internal;
 
 import io.countersign.api.Verdict;
 import io.countersign.camel.RequestSummary;
+import io.countersign.http.Html;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 
 /** The HTML of the review page and of the answers to its form. Every value from a request is escaped. */
@@ -42,7 +42,8 @@ final class ReviewPages {
         body.append("<p class=\"who\">").append(Html.escape(context.reviewingAs())).append("</p>\n");
         if (summary.isPending() && summary.deadline() != null) {
             body.append("<p>Decide by ").append(Html.escape(SummaryRenderer.when(summary.deadline())))
-                    .append(" (").append(Html.escape(timeLeft(context.now(), summary.deadline()))).append(").</p>\n");
+                    .append(" (").append(Html.escape(RequestSummary.timeLeft(context.now(), summary.deadline())))
+                    .append(").</p>\n");
         }
         body.append(SummaryRenderer.html(summary));
         if (context.requesterHistory() != null) {
@@ -80,24 +81,6 @@ final class ReviewPages {
 
     private static String hidden(String name, String value) {
         return "<input type=\"hidden\" name=\"" + Html.escape(name) + "\" value=\"" + Html.escape(value) + "\">\n";
-    }
-
-    /** "in 1 h 12 min", "in 3 days 2 h", "in less than a minute", or "now" once passed. */
-    static String timeLeft(Instant now, Instant deadline) {
-        Duration left = Duration.between(now, deadline);
-        if (left.isNegative() || left.isZero()) {
-            return "now";
-        }
-        if (left.toMinutes() < 1) {
-            return "in less than a minute";
-        }
-        long days = left.toDays();
-        long hours = left.toHoursPart();
-        long minutes = left.toMinutesPart();
-        if (days > 0) {
-            return "in " + days + (days == 1 ? " day" : " days") + (hours > 0 ? " " + hours + " h" : "");
-        }
-        return "in " + (hours > 0 ? hours + " h " : "") + minutes + " min";
     }
 
     static String accepted(Verdict verdict, RequestSummary summary) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countersign.http.FormOrigin;
+import io.countersign.http.Html;
 import jakarta.mail.internet.InternetAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -23,18 +24,6 @@ import org.junit.jupiter.api.Test;
 
 /** The small parts: tokens, links, settings, the CSRF cookie, the token memory, escaping. */
 class UnitsTest {
-
-    @Test
-    void timeLeft_readsAsAPersonWouldSayIt() {
-        Instant now = Instant.parse("2026-12-07T10:00:00Z");
-        assertEquals("in 1 h 12 min", ReviewPages.timeLeft(now, now.plus(Duration.ofMinutes(72))));
-        assertEquals("in 5 min", ReviewPages.timeLeft(now, now.plus(Duration.ofMinutes(5).plusSeconds(59))));
-        assertEquals("in less than a minute", ReviewPages.timeLeft(now, now.plusSeconds(59)));
-        assertEquals("in 1 day", ReviewPages.timeLeft(now, now.plus(Duration.ofDays(1))));
-        assertEquals("in 3 days 2 h", ReviewPages.timeLeft(now, now.plus(Duration.ofHours(74))));
-        assertEquals("now", ReviewPages.timeLeft(now, now));
-        assertEquals("now", ReviewPages.timeLeft(now, now.minusSeconds(1)));
-    }
 
     @Test
     void linkTokens_carry256RandomBits_andAreKeptOnlyAsTheirSha256() {

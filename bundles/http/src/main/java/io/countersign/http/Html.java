@@ -1,12 +1,15 @@
-package io.countersign.channel.email.internal;
+package io.countersign.http;
 
-/** HTML escaping for text and attribute values: everything a request carries is text, never markup. */
-final class Html {
+/**
+ * HTML escaping for text and attribute values: everything a request carries is text, never markup. Control characters
+ * other than newline and tab become U+FFFD.
+ */
+public final class Html {
 
     private Html() {
     }
 
-    static String escape(String text) {
+    public static String escape(String text) {
         if (text == null) {
             return "";
         }
