@@ -111,7 +111,7 @@ class StreamableHttpTransportTest {
     }
 
     @Test
-    void theSdkClientInitializesListsAndCalls_receivingProgressOnTheCallsStream() {
+    void theSdkClientInitializesListsAndCalls_receivingProgressOnTheCallsStream() throws InterruptedException {
         List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
         try (McpSyncClient client = client(KEY, progress)) {
             McpSchema.InitializeResult init = client.initialize();
@@ -120,9 +120,16 @@ class StreamableHttpTransportTest {
             McpSchema.CallToolResult result = client.callTool(McpSchema.CallToolRequest.builder("echo")
                     .arguments(Map.of("text", "hi")).progressToken("p-1").build());
             assertEquals("echo hi", ((McpSchema.TextContent) result.content().get(0)).text());
-            assertEquals(List.of("first", "second"), progress.stream().map(McpSchema.ProgressNotification::message)
-                    .toList());
-            assertEquals("p-1", progress.get(0).progressToken());
+            // the stream carries them in order; the SDK's client hands notifications to the consumer on threads of
+            // its own, so they may reach the list in either order and after the result
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+            while (progress.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(List.of("first", "second"), progress.stream()
+                    .sorted(java.util.Comparator.comparingDouble(McpSchema.ProgressNotification::progress))
+                    .map(McpSchema.ProgressNotification::message).toList());
+            assertTrue(progress.stream().allMatch(notification -> "p-1".equals(notification.progressToken())));
         }
         assertEquals(List.of("analytics-agent for [alice]"), seenAgents);
     }
