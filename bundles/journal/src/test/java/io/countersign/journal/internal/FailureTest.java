@@ -93,7 +93,7 @@ class FailureTest {
         try (JournalStore store = JournalStore.open(small(directory).withOpener(disk).withMaxBatch(3));
              FaultyDisk releasedFirst = disk) {
             disk.holdForces();
-            List<Long> completions = new ArrayList<>();
+            List<Long> completions = java.util.Collections.synchronizedList(new ArrayList<>());
             List<CompletableFuture<JournalEntry>> futures = new ArrayList<>();
             futures.add(store.append("held", data(0)));
             disk.awaitForceHeld();
@@ -105,6 +105,12 @@ class FailureTest {
             }
             assertTrue(futures.stream().noneMatch(CompletableFuture::isDone));
             disk.releaseAll();
+            // polled, not joined: a thread blocked in get() on a future helps run its callbacks when it wakes, so
+            // joining would let this thread run seq 22's callback while the completer runs seq 23's
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (completions.size() < 30 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             for (CompletableFuture<JournalEntry> future : futures) {
                 await(future);
             }
