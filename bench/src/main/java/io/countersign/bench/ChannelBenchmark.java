@@ -838,8 +838,10 @@ public final class ChannelBenchmark {
                 "    $a.deadline(\"PT30M\");",
                 "end",
                 ""));
+        // bin/setenv reads the directory from COUNTERSIGN_DIRECTORY_FILE (default: the data directory's own)
         return BenchServer.launch(home, run, port, data, rules, Map.of("COUNTERSIGN_SLACK_BOT_TOKEN", botToken,
-                "COUNTERSIGN_SLACK_SIGNING_SECRET", signingSecret));
+                "COUNTERSIGN_SLACK_SIGNING_SECRET", signingSecret,
+                "COUNTERSIGN_DIRECTORY_FILE", etc.resolve("countersign-directory.json").toString()));
     }
 
     /** Adds the Slack channel's feature to the features installed at boot. */

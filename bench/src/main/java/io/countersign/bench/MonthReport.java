@@ -69,8 +69,13 @@ public final class MonthReport {
         }
     }
 
-    /** One run of the verifier: wall time, and with a GC log the most heap in use before a collection, in MB. */
-    record Timing(double seconds, long peakHeapMB, long maxLiveAfterGcMB, long heapCommittedMB) {
+    /**
+     * One run of the verifier: wall time, and with a GC log the most heap in use before a collection, in MB; the
+     * verifier's own phases ({@code TIMING} lines: wall and process CPU time each) and the load average before and
+     * after (the machine may be shared).
+     */
+    record Timing(double seconds, long peakHeapMB, long maxLiveAfterGcMB, long heapCommittedMB, List<String> phases,
+                  String loadBefore, String loadAfter) {
     }
 
     /** What the run showed. */
@@ -135,6 +140,7 @@ public final class MonthReport {
             try (ZipFile zip = new ZipFile(result.report().toFile())) {
                 Files.write(example.resolve("figures.json"), zip.getInputStream(zip.getEntry("figures.json"))
                         .readAllBytes());
+                copyExampleRecords(zip, example.resolve("records"));
             }
             System.out.println("example pages and figures.json written to " + root.relativize(example));
         }
@@ -142,6 +148,30 @@ public final class MonthReport {
         System.out.println(ok ? "OK: the report verifies, and a copy with one figure changed does not"
                 : "NOT OK: see above");
         System.exit(ok ? 0 : 1);
+    }
+
+    /**
+     * The change records (JSON and HTML) of the first failed execution and of the first standing approval used to
+     * its limit in exceptions.csv, as examples; the directory's older records are removed.
+     */
+    private static void copyExampleRecords(ZipFile zip, Path records) throws IOException {
+        deleteTree(records);
+        Files.createDirectories(records);
+        String exceptions = new String(zip.getInputStream(zip.getEntry("exceptions.csv")).readAllBytes(),
+                StandardCharsets.UTF_8);
+        for (String kind : List.of("execution-failed", "standing-approval-exhausted")) {
+            String request = exceptions.lines().filter(line -> line.startsWith(kind + ",")).map(line ->
+                    line.split(",")[2]).findFirst().orElse(null);
+            if (request == null) {
+                continue;
+            }
+            for (String extension : List.of(".json", ".html")) {
+                ZipEntry member = zip.getEntry("records/" + request + extension);
+                if (member != null) {
+                    Files.write(records.resolve(request + extension), zip.getInputStream(member).readAllBytes());
+                }
+            }
+        }
     }
 
     static Result run(Options options) throws Exception {
@@ -320,9 +350,11 @@ public final class MonthReport {
         }
         if (gcLog != null) {
             line.add("-Xlog:gc:file=" + gcLog);
+            line.add("-Dcountersign.timings=true");
         }
         line.addAll(List.of("-jar", options.verifyJar().toString()));
         line.addAll(List.of(args));
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         long started = System.nanoTime();
         Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
         byte[] out;
@@ -334,11 +366,18 @@ public final class MonthReport {
             throw new IOException("the verifier did not finish: " + line);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new Command(process.exitValue(), new String(out, StandardCharsets.UTF_8), timing(seconds, gcLog));
+        String output = new String(out, StandardCharsets.UTF_8);
+        List<String> phases = output.lines().filter(l -> l.startsWith("TIMING ")).map(l -> l.substring(7)).toList();
+        String shown = output.lines().filter(l -> !l.startsWith("TIMING ")).map(l -> l + "\n")
+                .collect(java.util.stream.Collectors.joining());
+        phases.forEach(phase -> System.out.println("  " + phase));
+        return new Command(process.exitValue(), shown, timing(seconds, gcLog, phases, loadBefore,
+                Files.readString(Path.of("/proc/loadavg")).strip()));
     }
 
     /** From a -Xlog:gc log: the most heap in use before any collection, the most left after one, the most committed. */
-    private static Timing timing(double seconds, Path gcLog) throws IOException {
+    private static Timing timing(double seconds, Path gcLog, List<String> phases, String loadBefore,
+                                 String loadAfter) throws IOException {
         long peak = -1;
         long live = -1;
         long committed = -1;
@@ -350,7 +389,7 @@ public final class MonthReport {
                 committed = Math.max(committed, Long.parseLong(m.group(3)));
             }
         }
-        return new Timing(Math.round(seconds * 100) / 100.0, peak, live, committed);
+        return new Timing(Math.round(seconds * 100) / 100.0, peak, live, committed, phases, loadBefore, loadAfter);
     }
 
     private static void writeResult(Path root, Options options, Result result) throws Exception {
@@ -372,7 +411,7 @@ public final class MonthReport {
         json.put("exportSeconds", Math.round(result.exportSeconds() * 10) / 10.0);
         json.set("make", MAPPER.valueToTree(result.make()));
         json.set("check", MAPPER.valueToTree(result.check()));
-        json.put("makeOutput", result.verifyOutput().isEmpty() ? "" : result.verifyOutput().strip());
+        json.put("checkOutput", result.verifyOutput().isEmpty() ? "" : result.verifyOutput().strip());
         json.put("verified", result.verified());
         json.put("editedFigureRejected", result.editRejected());
         json.put("population", result.figures() == null ? -1 : result.figures().path("requests").path("total")

@@ -14,7 +14,7 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * Sends requests at a fixed arrival rate over keep-alive connections from one selector thread, wrk2-style: each
+ * Closed-loop maximum throughput ({@link #runClosed}) and, mainly, open-loop load: sends requests at a fixed arrival rate over keep-alive connections from one selector thread, wrk2-style: each
  * latency is measured from the moment the request was <em>due</em>, not from when a connection was free to send it,
  * so queueing inside the server or the client is counted rather than hidden (coordinated omission).
  */
@@ -43,14 +43,96 @@ final class OpenLoopLoad {
 
     OpenLoopLoad(InetSocketAddress address, String path, String authorization, String jsonBody) {
         this.address = address;
+        this.request = request(address, path, authorization, jsonBody);
+    }
+
+    private static byte[] request(InetSocketAddress address, String path, String authorization, String jsonBody) {
         byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
         String head = "POST " + path + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
                 + "\r\nAuthorization: Bearer " + authorization + "\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + body.length + "\r\n\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-        request = new byte[headBytes.length + body.length];
+        byte[] request = new byte[headBytes.length + body.length];
         System.arraycopy(headBytes, 0, request, 0, headBytes.length);
         System.arraycopy(body, 0, request, headBytes.length, body.length);
+        return request;
+    }
+
+    /**
+     * Closed loop, wrk-style: every connection sends its next request as soon as the answer to the last one is in,
+     * so the server's maximum throughput is measured; each latency runs from the request's send.
+     */
+    Result runClosed(int connections, double warmupSeconds, double seconds) throws IOException {
+        try (Selector selector = Selector.open()) {
+            List<Connection> all = new ArrayList<>();
+            long start = System.nanoTime();
+            long measureFrom = start + (long) (warmupSeconds * 1e9);
+            long end = measureFrom + (long) (seconds * 1e9);
+            for (int i = 0; i < connections; i++) {
+                SocketChannel channel = SocketChannel.open(address);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.configureBlocking(false);
+                Connection connection = new Connection(channel);
+                channel.register(selector, SelectionKey.OP_READ, connection);
+                all.add(connection);
+                send(connection, selector, System.nanoTime());
+            }
+            Histogram histogram = new Histogram(60_000_000_000L, 3);
+            long completed = 0;
+            long errors = 0;
+            int busy = connections;
+            while (busy > 0) {
+                if (System.nanoTime() > end + 30_000_000_000L) {
+                    errors += busy;
+                    break;
+                }
+                selector.select(10);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    Connection connection = (Connection) key.attachment();
+                    if (key.isWritable()) {
+                        connection.channel.write(connection.out);
+                        if (!connection.out.hasRemaining()) {
+                            key.interestOps(SelectionKey.OP_READ);
+                        }
+                    }
+                    if (key.isReadable()) {
+                        int status = readResponse(connection);
+                        if (status != 0) {
+                            long finished = System.nanoTime();
+                            if (connection.dueNanos >= measureFrom && finished <= end) {
+                                completed++;
+                                histogram.recordValue(Math.min(finished - connection.dueNanos,
+                                        histogram.getHighestTrackableValue()));
+                                if (status < 200 || status >= 300) {
+                                    errors++;
+                                }
+                            }
+                            if (finished < end) {
+                                send(connection, selector, finished);
+                            } else {
+                                connection.busy = false;
+                                busy--;
+                            }
+                        }
+                    }
+                }
+                selector.selectedKeys().clear();
+            }
+            for (Connection connection : all) {
+                connection.channel.close();
+            }
+            return new Result(0, completed, errors, seconds, histogram);
+        }
+    }
+
+    private void send(Connection connection, Selector selector, long now) throws IOException {
+        connection.dueNanos = now;
+        connection.busy = true;
+        connection.out = ByteBuffer.wrap(request);
+        connection.channel.write(connection.out);
+        if (connection.out.hasRemaining()) {
+            connection.channel.keyFor(selector).interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        }
     }
 
     Result run(double ratePerSecond, int connections, double warmupSeconds, double seconds) throws IOException {

@@ -64,6 +64,19 @@ class MonthReportTest {
             String population = new String(zip.getInputStream(zip.getEntry("population.csv")).readAllBytes(),
                     java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(population.contains(changed), "no request decided by the activated rule set " + changed);
+
+            // every failed execution has a change record saying so, citing the entry it comes from
+            String exceptions = new String(zip.getInputStream(zip.getEntry("exceptions.csv")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            String failed = exceptions.lines().filter(line -> line.startsWith("execution-failed,")).findFirst()
+                    .orElseThrow().split(",")[2];
+            var entry = zip.getEntry("records/" + failed + ".json");
+            assertTrue(entry != null && zip.getEntry("records/" + failed + ".html") != null, "no record of " + failed);
+            JsonNode record = new com.fasterxml.jackson.databind.ObjectMapper().readTree(zip.getInputStream(entry));
+            assertEquals("failure", record.path("execution").path("outcome").asText(), record.toPrettyString());
+            assertTrue(record.path("execution").path("source").path("hash").asText().startsWith("sha256:"));
+            assertTrue(record.path("votes").size() + record.path("policy").path("rules").size() > 0,
+                    record.toPrettyString());
         }
     }
 }

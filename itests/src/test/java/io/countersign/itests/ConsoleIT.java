@@ -80,6 +80,11 @@ public class ConsoleIT {
         String first = submitPrivilegeChange("console-live");
         Poll.until("the new request to show in the open inbox", Duration.ofSeconds(10),
                 () -> frank.has(By.cssSelector("a[href='/console/requests/" + first + "']")), frank::text);
+        // the list is there now: the next event updates that one entry in place instead of fetching the list again
+        String next = submitPrivilegeChange("console-live-entry");
+        Poll.until("the next request to be put into the open inbox", Duration.ofSeconds(10),
+                () -> frank.has(By.cssSelector("li[id='request-" + next + "'] a[href='/console/requests/" + next
+                        + "']")), frank::text);
         frank.screenshot("console-inbox-desktop");
         assertEquals(List.of(), Accessibility.seriousViolations(frank));
 
@@ -91,6 +96,10 @@ public class ConsoleIT {
         assertTrue(frank.text(), frank.text().contains("Your approval was recorded."));
         assertEquals("frank", request(first).path("votes").get(0).path("reviewer").asText());
         assertEquals("console", request(first).path("votes").get(0).path("channel").asText());
+        frank.click(By.linkText("Change record"));
+        assertTrue(frank.text(), frank.text().contains("frank") && frank.text().contains("console"));
+        frank.screenshot("console-change-record-desktop");
+        assertEquals(List.of(), Accessibility.seriousViolations(frank));
 
         String second = submitPrivilegeChange("console-deny");
         frank.open(URI.create(distribution.baseUrl() + "/console/requests/" + second));

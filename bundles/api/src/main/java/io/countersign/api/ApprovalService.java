@@ -114,7 +114,10 @@ public interface ApprovalService {
     /** Every standing approval granted, newest first, with its uses. */
     List<StandingApproval> standingApprovals();
 
-    /** Where this request's entries are in the journal, in order; empty for an unknown request. */
+    /**
+     * Where this request's entries are in the journal, in order, with the {@code passkey.registered} entry of each
+     * passkey its step-up votes were checked against; empty for an unknown request.
+     */
     List<Long> journalSeqs(String requestId);
 
     /**

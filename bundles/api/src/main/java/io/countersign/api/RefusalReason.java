@@ -13,7 +13,12 @@ public enum RefusalReason {
     /** This click (its channel's replay key) was already counted. */
     REPLAYED("replayed"),
     /** The reviewer was shown an action with another digest than the request's. */
-    DIGEST_MISMATCH("digest-mismatch");
+    DIGEST_MISMATCH("digest-mismatch"),
+    /**
+     * The route requires step-up and the approval carried no valid passkey assertion over this request's challenge
+     * from a passkey the reviewer registered.
+     */
+    STEP_UP_REQUIRED("step-up-required");
 
     private final String code;
 

@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param escalations the escalation ladder, earliest step first; every step comes before the timeout
  * @param channels the channels reviewers are asked on, in the configured order of preference; empty means every
  *                 configured channel
+ * @param stepUp   an approval counts only with a passkey assertion bound to the request and its action digest
+ *                 ({@link StepUp}); denials need none
  */
 public record ReviewRoute(List<GroupQuorum> quorums, Duration timeout, int denialsToReject,
-                          List<Escalation> escalations, List<String> channels) {
+                          List<Escalation> escalations, List<String> channels, boolean stepUp) {
     public ReviewRoute {
         quorums = List.copyOf(quorums);
         Objects.requireNonNull(timeout, "timeout");
@@ -43,9 +45,15 @@ public record ReviewRoute(List<GroupQuorum> quorums, Duration timeout, int denia
         channels = List.copyOf(new LinkedHashSet<>(channels));
     }
 
+    /** A route without step-up. */
+    public ReviewRoute(List<GroupQuorum> quorums, Duration timeout, int denialsToReject,
+                       List<Escalation> escalations, List<String> channels) {
+        this(quorums, timeout, denialsToReject, escalations, channels, false);
+    }
+
     /** A route without escalation, on every channel. */
     public ReviewRoute(List<GroupQuorum> quorums, Duration timeout, int denialsToReject) {
-        this(quorums, timeout, denialsToReject, List.of(), List.of());
+        this(quorums, timeout, denialsToReject, List.of(), List.of(), false);
     }
 
     /** The groups asked once the first {@code escalationLevel} steps have happened: the route's, then the steps'. */

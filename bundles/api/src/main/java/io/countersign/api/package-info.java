@@ -1,6 +1,6 @@
 /** Countersign's shared records and service interfaces. */
 @Export
-@Version("0.4.0")
+@Version("0.5.0")
 package io.countersign.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,10 +3,12 @@ package io.countersign.camel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.countersign.api.Action;
+import io.countersign.api.ConsoleLinks;
 import io.countersign.api.GroupQuorum;
 import io.countersign.api.RequestStatus;
 import io.countersign.api.RequestView;
 import io.countersign.api.Vote;
+import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -25,9 +27,14 @@ import java.util.List;
  * @param votes      one line per counted vote
  * @param outcome    {@code null} while pending, otherwise e.g. "Approved" or "Denied"
  * @param deadline   when a pending request expires
+ * @param stepUp     an approval counts only with a passkey assertion made in the console: a channel's button must
+ *                   open the console instead of deciding
+ * @param consolePage the request's page in the console, or {@code null} when no console is configured
+ * @param changeRecord the request's change record in the console, or {@code null} when no console is configured
  */
 public record RequestSummary(String requestId, String digest, String title, List<Field> fields, List<String> reasons,
-                             String quorum, List<String> votes, String outcome, Instant deadline) {
+                             String quorum, List<String> votes, String outcome, Instant deadline, boolean stepUp,
+                             URI consolePage, URI changeRecord) {
 
     /** Parameters longer than this are cut, with a note: a message is not the place for a whole payload. */
     public static final int MAX_PARAMETERS_CHARS = 1500;
@@ -49,7 +56,21 @@ public record RequestSummary(String requestId, String digest, String title, List
         return outcome == null;
     }
 
+    /** Whether this channel's Approve button may decide: not for a step-up request, which is approved in the console. */
+    public boolean approvesOnChannel() {
+        return !stepUp;
+    }
+
+    /** The summary without links to the console. */
     public static RequestSummary of(RequestView view) {
+        return of(view, null);
+    }
+
+    /**
+     * The summary, linking to the request's console pages when {@code console} (the service registered while the
+     * console is configured) is not {@code null}.
+     */
+    public static RequestSummary of(RequestView view, ConsoleLinks console) {
         Action action = view.request().action();
         List<Field> fields = new ArrayList<>();
         fields.add(new Field("Request", view.id()));
@@ -71,8 +92,11 @@ public record RequestSummary(String requestId, String digest, String title, List
         String quorum = view.decision().route() == null ? "" : String.join(" and ",
                 view.decision().route().quorums().stream().map(RequestSummary::quorum).toList());
         List<String> votes = view.votes().stream().map(RequestSummary::vote).toList();
+        boolean stepUp = view.decision().route() != null && view.decision().route().stepUp();
         return new RequestSummary(view.id(), view.request().digest(), title, fields, view.decision().reasons(),
-                quorum, votes, outcomeOf(view.status()), view.deadline());
+                quorum, votes, outcomeOf(view.status()), view.deadline(), stepUp,
+                console == null ? null : console.requestPage(view.id()),
+                console == null ? null : console.changeRecord(view.id()));
     }
 
     private static String parameters(RequestView view) {

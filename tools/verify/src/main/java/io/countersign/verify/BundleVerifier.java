@@ -21,15 +21,23 @@ final class BundleVerifier {
     }
 
     private final FabricConnector fabricConnector;
+    /** Sees every well-formed entry as it is verified, or null; what it computes counts only if the bundle verifies. */
+    private final VerifiedEvidence.EntryObserver observer;
 
     BundleVerifier(Arguments arguments, int workers) {
-        this(arguments, workers, GatewayFabricLedger::open);
+        this(arguments, workers, GatewayFabricLedger::open, null);
     }
 
     BundleVerifier(Arguments arguments, int workers, FabricConnector fabricConnector) {
+        this(arguments, workers, fabricConnector, null);
+    }
+
+    BundleVerifier(Arguments arguments, int workers, FabricConnector fabricConnector,
+                   VerifiedEvidence.EntryObserver observer) {
         this.arguments = arguments;
         this.workers = workers;
         this.fabricConnector = fabricConnector;
+        this.observer = observer;
     }
 
     Report verify() throws InputException {
@@ -55,18 +63,37 @@ final class BundleVerifier {
             RequestChains chains = new RequestChains(findings, manifest.scope() instanceof Manifest.RequestScope);
             ScopeChecks scope = new ScopeChecks(manifest.scope(), findings);
             FabricChecks fabric = arguments.fabric() == null ? null : new FabricChecks(findings);
+            EntryPipeline.Sink checks = (line, entry) -> {
+                reportProblems(line, entry, findings);
+                runTracker.accept(line, entry);
+                if (entry.wellFormed()) {
+                    chains.accept(entry);
+                    scope.accept(entry);
+                }
+                if (fabric != null) {
+                    fabric.accept(entry);
+                }
+            };
+            EntryPipeline.Sink sink = observer == null ? checks : new EntryPipeline.JsonSink() {
+                @Override
+                public void accept(long line, Entry entry) {
+                    checks.accept(line, entry);
+                }
+
+                @Override
+                public void parsed(long line, Entry entry, com.fasterxml.jackson.databind.JsonNode json) {
+                    if (json == null) {
+                        findings.add(Failure.atLine("entry", line, "the line is not readable as JSON"));
+                    } else if (findings.ok()) {
+                        observer.accept(entry.seq(), entry.hash(), java.time.Instant.ofEpochSecond(
+                                Math.floorDiv(entry.timeNanos(), 1_000_000_000L),
+                                Math.floorMod(entry.timeNanos(), 1_000_000_000L)), json);
+                    }
+                }
+            };
             try (InputStream entries = bundle.member(EvidenceBundle.ENTRIES)) {
-                new EntryPipeline(workers).run(entries, (line, entry) -> {
-                    reportProblems(line, entry, findings);
-                    runTracker.accept(line, entry);
-                    if (entry.wellFormed()) {
-                        chains.accept(entry);
-                        scope.accept(entry);
-                    }
-                    if (fabric != null) {
-                        fabric.accept(entry);
-                    }
-                });
+                new EntryPipeline(workers).withStepUps(new StepUpChecks(findings,
+                        manifest.scope() instanceof Manifest.RequestScope)).run(entries, sink);
             } catch (IOException e) {
                 throw new InputException("cannot read " + EvidenceBundle.ENTRIES + ": " + e.getMessage(), e);
             }

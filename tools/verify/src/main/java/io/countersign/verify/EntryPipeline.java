@@ -1,5 +1,7 @@
 package io.countersign.verify;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
@@ -26,15 +28,34 @@ final class EntryPipeline {
         void accept(long line, Entry entry);
     }
 
+    /** Also receives each well-formed entry's line parsed as JSON (null when Jackson cannot read it). */
+    interface JsonSink extends Sink {
+        void parsed(long line, Entry entry, JsonNode json);
+    }
+
+    /** A chunk's entries and, when the sink wants them, their lines as JSON trees, parsed on the pool as well. */
+    private record Chunk(List<Entry> entries, List<JsonNode> json) {
+    }
+
     /** Small enough that G1 does not allocate chunks as humongous objects. */
     private static final int CHUNK_BYTES = 256 << 10;
     /** FORMAT.md caps a payload at 64 MiB; a longer line is not an entry and is not buffered. */
     private static final int MAX_LINE_BYTES = 64 << 20;
-    private static final CompletableFuture<List<Entry>> END = CompletableFuture.completedFuture(null);
+    private static final CompletableFuture<Chunk> END = CompletableFuture.completedFuture(null);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final int workers;
+    /** Given the lines that concern passkey step-up (§6.6) parsed on the pool, or null. */
+    private StepUpChecks stepUps;
+
+    /** Also hands every entry to {@code checks}, with its line parsed when it concerns step-up. */
+    EntryPipeline withStepUps(StepUpChecks checks) {
+        this.stepUps = checks;
+        return this;
+    }
 
     EntryPipeline(int workers) {
         this.workers = workers;
@@ -42,15 +63,25 @@ final class EntryPipeline {
 
     void run(InputStream in, Sink sink) throws InputException {
         ExecutorService pool = Executors.newFixedThreadPool(workers, EntryPipeline::daemon);
-        BlockingQueue<CompletableFuture<List<Entry>>> chunks = new ArrayBlockingQueue<>(4 * workers);
-        Thread reader = daemon(() -> read(in, pool, chunks));
+        BlockingQueue<CompletableFuture<Chunk>> chunks = new ArrayBlockingQueue<>(4 * workers);
+        boolean parseJson = sink instanceof JsonSink;
+        Thread reader = daemon(() -> read(in, pool, chunks, parseJson));
         reader.setName("entries-reader");
         reader.start();
         try {
             long line = 0;
-            for (CompletableFuture<List<Entry>> chunk = chunks.take(); chunk != END; chunk = chunks.take()) {
-                for (Entry entry : chunk.join()) {
+            JsonSink jsonSink = sink instanceof JsonSink wantsJson ? wantsJson : null;
+            for (CompletableFuture<Chunk> next = chunks.take(); next != END; next = chunks.take()) {
+                Chunk chunk = next.join();
+                for (int i = 0; i < chunk.entries().size(); i++) {
+                    Entry entry = chunk.entries().get(i);
                     sink.accept(++line, entry);
+                    if (jsonSink != null && entry.wellFormed()) {
+                        jsonSink.parsed(line, entry, chunk.json().get(i));
+                    }
+                    if (stepUps != null && entry.wellFormed()) {
+                        stepUps.accept(entry, chunk.json().get(i));
+                    }
                 }
             }
         } catch (CompletionException e) {
@@ -64,7 +95,8 @@ final class EntryPipeline {
         }
     }
 
-    private void read(InputStream in, ExecutorService pool, BlockingQueue<CompletableFuture<List<Entry>>> chunks) {
+    private void read(InputStream in, ExecutorService pool, BlockingQueue<CompletableFuture<Chunk>> chunks,
+                      boolean parseJson) {
         try {
             byte[] chunk = new byte[CHUNK_BYTES];
             int carried = 0;
@@ -72,7 +104,7 @@ final class EntryPipeline {
                 int filled = carried + in.readNBytes(chunk, carried, chunk.length - carried);
                 if (filled < chunk.length) {
                     if (filled > 0) {
-                        submit(chunk, filled, pool, chunks);
+                        submit(chunk, filled, pool, chunks, parseJson);
                     }
                     chunks.put(END);
                     return;
@@ -86,7 +118,7 @@ final class EntryPipeline {
                     carried = filled;
                     continue;
                 }
-                submit(chunk, cut, pool, chunks);
+                submit(chunk, cut, pool, chunks, parseJson);
                 byte[] lines = chunk;
                 chunk = new byte[Math.max(CHUNK_BYTES, 2 * (filled - cut))];
                 carried = filled - cut;
@@ -104,26 +136,42 @@ final class EntryPipeline {
     }
 
     private void submit(byte[] lines, int length, ExecutorService pool,
-                        BlockingQueue<CompletableFuture<List<Entry>>> chunks) throws InterruptedException {
-        chunks.put(CompletableFuture.supplyAsync(() -> decodeLines(lines, length), pool));
+                        BlockingQueue<CompletableFuture<Chunk>> chunks, boolean parseJson) throws InterruptedException {
+        boolean stepUp = stepUps != null;
+        chunks.put(CompletableFuture.supplyAsync(() -> decodeLines(lines, length, parseJson, stepUp), pool));
     }
 
     /** Decodes the lines of {@code bytes[0, length)}; a final line without its newline is still decoded, and flagged. */
-    private static List<Entry> decodeLines(byte[] bytes, int length) {
+    private static Chunk decodeLines(byte[] bytes, int length, boolean parseJson, boolean stepUp) {
         List<Entry> entries = new ArrayList<>(length / 256 + 1);
+        List<JsonNode> json = parseJson || stepUp ? new ArrayList<>(length / 256 + 1) : null;
         int start = 0;
         while (start < length) {
             int newline = indexOfNewline(bytes, start, length);
+            int end = newline < 0 ? length : newline;
+            Entry entry = EntryDecoder.decode(bytes, start, end);
             if (newline < 0) {
-                Entry entry = EntryDecoder.decode(bytes, start, length);
                 entry.problems().add(new Entry.Problem("entry", "the last line does not end with a newline"));
-                entries.add(entry);
+            }
+            entries.add(entry);
+            if (json != null) {
+                json.add(entry.wellFormed() && (parseJson || StepUpChecks.concerns(entry, bytes, start, end))
+                        ? parse(bytes, start, end) : null);
+            }
+            if (newline < 0) {
                 break;
             }
-            entries.add(EntryDecoder.decode(bytes, start, newline));
             start = newline + 1;
         }
-        return entries;
+        return new Chunk(entries, json);
+    }
+
+    private static JsonNode parse(byte[] bytes, int from, int to) {
+        try {
+            return JSON.readTree(bytes, from, to - from);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static int lastNewline(byte[] bytes, int length) {

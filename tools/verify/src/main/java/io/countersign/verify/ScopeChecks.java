@@ -21,7 +21,8 @@ final class ScopeChecks {
             return;
         }
         if (scope instanceof Manifest.RequestScope requestScope) {
-            if (!requestScope.request().equals(entry.request())) {
+            // a step-up vote's passkey registration travels with it (§6.6) and names no request
+            if (!requestScope.request().equals(entry.request()) && !"passkey.registered".equals(entry.type())) {
                 findings.add(Failure.atSeq("scope", entry.seq(), "the entry belongs to "
                         + (entry.request() == null ? "no request" : "request " + entry.request())
                         + ", but the bundle is for request " + requestScope.request()));

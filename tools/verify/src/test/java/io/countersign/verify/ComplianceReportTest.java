@@ -152,6 +152,113 @@ class ComplianceReportTest {
         assertThrows(VerifiedEvidence.Rejected.class,
                 () -> ComplianceReport.write(rewritten, null, "soc2", 25, dir.resolve("never.zip")));
         assertFalse(Files.exists(dir.resolve("never.zip")));
+        assertFalse(Files.exists(dir.resolve("never.zip.partial")), "nothing half written is left behind");
+    }
+
+    @Test
+    void everySampledRequest_hasAChangeRecord_whoseFactsCiteTheirEntries() throws Exception {
+        Path report = ComplianceReport.write(period(), null, "soc2", 25, dir.resolve("report.zip"));
+
+        JsonNode record = JSON.readTree(member(report, "records/req-a.json"));
+        assertEquals("countersign-change-record/1", record.path("format").asText());
+        assertEquals("req-a", record.path("request").asText());
+        assertEquals("nightly clean-up of the orders table", record.path("why").path("justification").asText());
+        assertEquals("prod-needs-two", record.path("policy").path("rules").path(0).asText());
+        assertEquals("2026-11-01.3", record.path("policy").path("version").asText());
+        assertEquals(2, record.path("votes").size());
+        assertEquals("bob", record.path("votes").path(0).path("reviewer").asText());
+        assertEquals("dba", record.path("votes").path(0).path("groups").path(0).asText());
+        assertEquals("looks right", record.path("votes").path(0).path("comment").asText());
+        assertEquals("approved", record.path("closed").path("status").asText());
+        assertEquals("grant-req-a", record.path("grant").path("grant").asText());
+        assertTrue(record.path("grantUsed").has("source"));
+        assertTrue(record.path("execution").has("outcome"));
+
+        Map<Long, String> hashes = new java.util.HashMap<>();
+        try (ZipFile evidence = new ZipFile(writeMember(report, "evidence.zip").toFile());
+             var lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                     evidence.getInputStream(evidence.getEntry("entries.jsonl")), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                hashes.put(JSON.readTree(line).path("seq").asLong(), "sha256:" + java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8))));
+            }
+        }
+        for (String fact : java.util.List.of("asked", "why", "policy", "closed", "grant", "grantUsed", "execution")) {
+            JsonNode source = record.path(fact).path("source");
+            assertEquals(hashes.get(source.path("seq").asLong()), source.path("hash").asText(), fact);
+        }
+        assertEquals(hashes.get(record.path("votes").path(1).path("source").path("seq").asLong()),
+                record.path("votes").path(1).path("source").path("hash").asText());
+
+        String page = new String(member(report, "records/req-a.html"), StandardCharsets.UTF_8);
+        assertTrue(page.contains("<h2>Who asked</h2>") && page.contains("<h2>What happened</h2>"), page);
+        assertTrue(page.contains(record.path("votes").path(0).path("source").path("hash").asText()), page);
+        assertFalse(page.contains("<script"));
+        String html = new String(member(report, "report.html"), StandardCharsets.UTF_8);
+        assertTrue(html.contains("<a href=\"records/req-a.html\"><code>req-a</code></a>"), html);
+        assertTrue(JSON.readTree(member(report, "report-manifest.json")).path("members").has("records/req-c.html"));
+    }
+
+    @Test
+    void anEditedChangeRecord_isNamed() throws Exception {
+        Path report = ComplianceReport.write(period(), null, "soc2", 25, dir.resolve("report.zip"));
+        Path edited = edit(report, "records/req-a.json", text -> text.replaceFirst("looks right", "looks fine"));
+
+        ComplianceReport.Check check = ComplianceReport.check(edited, null);
+
+        assertEquals(1, check.differences().size(), check.differences().toString());
+        assertTrue(check.differences().get(0).startsWith("records/req-a.json: line "), check.differences().toString());
+    }
+
+    @Test
+    void aRequestOutsideTheSampleAndTheExceptions_hasNoRecord() throws Exception {
+        Path report = ComplianceReport.write(period(), null, "soc2", 1, dir.resolve("report.zip"));
+        JsonNode sample = JSON.readTree(member(report, "sample.json"));
+        java.util.Set<String> names = new java.util.HashSet<>();
+        try (ZipFile file = new ZipFile(report.toFile())) {
+            file.stream().forEach(entry -> names.add(entry.getName()));
+        }
+        assertEquals(java.util.Set.of("records/" + sample.path("requests").path(0).asText() + ".json",
+                        "records/" + sample.path("requests").path(0).asText() + ".html"),
+                names.stream().filter(name -> name.startsWith("records/")).collect(java.util.stream.Collectors.toSet()));
+        assertTrue(ComplianceReport.check(report, null).ok());
+    }
+
+    @Test
+    void theEvidenceComesFirst_andTheManifestLast_namingEveryOtherMember() throws Exception {
+        Path report = ComplianceReport.write(period(), null, "soc2", 25, dir.resolve("report.zip"));
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (ZipFile file = new ZipFile(report.toFile())) {
+            file.stream().forEach(entry -> names.add(entry.getName()));
+        }
+        assertEquals("evidence.zip", names.get(0));
+        assertEquals("report-manifest.json", names.get(names.size() - 1));
+        JsonNode manifest = JSON.readTree(member(report, "report-manifest.json"));
+        java.util.List<String> listed = new java.util.ArrayList<>();
+        manifest.path("members").fieldNames().forEachRemaining(listed::add);
+        assertEquals(names.subList(0, names.size() - 1), listed);
+        String evidenceDigest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(member(report, "evidence.zip")));
+        assertEquals(evidenceDigest, manifest.path("members").path("evidence.zip").asText());
+    }
+
+    @Test
+    void aManifestWhoseDigestWasEdited_isFound() throws Exception {
+        Path report = ComplianceReport.write(period(), null, "soc2", 25, dir.resolve("report.zip"));
+        Path edited = edit(report, "report-manifest.json", text -> text.replaceFirst(
+                "(\"evidence.zip\" : \")[0-9a-f]", "$1x"));
+
+        ComplianceReport.Check check = ComplianceReport.check(edited, null);
+
+        assertEquals(1, check.differences().size(), check.differences().toString());
+        assertTrue(check.differences().get(0).startsWith("report-manifest.json: line "),
+                check.differences().toString());
+    }
+
+    private Path writeMember(Path zip, String name) throws IOException {
+        Path copy = Files.createTempFile(dir, "member-", "-" + name);
+        Files.write(copy, member(zip, name));
+        return copy;
     }
 
     private static byte[] member(Path zip, String name) throws IOException {

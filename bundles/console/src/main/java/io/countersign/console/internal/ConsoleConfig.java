@@ -30,4 +30,9 @@ public @interface ConsoleConfig {
 
     @AttributeDefinition(description = "Minutes a session lasts at most, used or not")
     int sessionMaxMinutes() default 480;
+
+    @AttributeDefinition(description = "The directory group whose members may search every request, read any "
+            + "request page (read-only unless they are also its reviewers), export evidence and see the ledger's "
+            + "status")
+    String auditorGroup() default ConsoleSettings.DEFAULT_AUDITOR_GROUP;
 }

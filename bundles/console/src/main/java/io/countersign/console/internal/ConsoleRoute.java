@@ -4,7 +4,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.ApprovalService;
 import io.countersign.api.ChannelEvent;
+import io.countersign.api.Checkpoints;
 import io.countersign.api.Directory;
+import io.countersign.api.EvidenceBundles;
+import io.countersign.api.Journal;
+import io.countersign.api.LedgerAnchoring;
+import io.countersign.api.PasskeyAttestations;
+import io.countersign.api.Passkeys;
 import io.countersign.api.RequestStatus;
 import io.countersign.api.RequestView;
 import io.countersign.api.ReviewEvidence;
@@ -26,6 +32,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -46,6 +53,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +76,7 @@ public final class ConsoleRoute implements HttpRoute {
     static final String CHANNEL = "console";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleRoute.class);
-    private static final Pattern REQUEST_PATH = Pattern.compile("/console/requests/([A-Za-z0-9-]{1,64})(/review)?");
+    static final String REQUEST_PATH = "/console/requests/([A-Za-z0-9-]{1,64})";
     private static final int MAX_FORM_BYTES = 16 * 1024;
 
     private final ApprovalService approvals;
@@ -79,15 +88,22 @@ public final class ConsoleRoute implements HttpRoute {
     private final FormOrigin formOrigin;
     private final Clock clock;
     private final Map<String, byte[]> assets = new HashMap<>();
+    private final List<Route> routes = new ArrayList<>();
+    private final AuditorViews auditorViews;
+    private volatile LedgerAnchoring anchoring;
 
     @Activate
-    public ConsoleRoute(@Reference ApprovalService approvals, @Reference Directory directory, ConsoleConfig config) {
-        this(approvals, directory, ConsoleSettings.from(config),
+    public ConsoleRoute(@Reference ApprovalService approvals, @Reference Directory directory,
+                        @Reference Journal journal, @Reference Checkpoints checkpoints,
+                        @Reference EvidenceBundles evidence, @Reference Passkeys passkeys,
+                        @Reference PasskeyAttestations attestations, ConsoleConfig config) {
+        this(approvals, directory, new AuditTrail(journal, checkpoints, evidence), ConsoleSettings.from(config),
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), Clock.systemUTC());
+        new PasskeyViews(this, approvals, passkeys, attestations, settings.origin(), clock).addRoutes(this);
     }
 
-    ConsoleRoute(ApprovalService approvals, Directory directory, ConsoleSettings settings, HttpClient http,
-                 Clock clock) {
+    ConsoleRoute(ApprovalService approvals, Directory directory, AuditTrail auditTrail, ConsoleSettings settings,
+                 HttpClient http, Clock clock) {
         this.approvals = approvals;
         this.directory = directory;
         this.settings = settings;
@@ -98,13 +114,80 @@ public final class ConsoleRoute implements HttpRoute {
         this.formOrigin = new FormOrigin(settings.origin());
         assets.put("/console/static/console.css", asset("console.css"));
         assets.put("/console/static/inbox.js", asset("inbox.js"));
+        this.auditorViews = new AuditorViews(this, approvals, auditTrail,
+                () -> Optional.ofNullable(anchoring).map(LedgerAnchoring::status), clock);
+        addRoutes();
+        new ChangeRecordPage(this, approvals, auditTrail.journal()).addRoutes(this);
         approvals.addListener(events);
+    }
+
+    /** Anchoring on Fabric, while it is configured: its status shows on the ledger page. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            unbind = "unsetAnchoring")
+    void setAnchoring(LedgerAnchoring anchoring) {
+        this.anchoring = anchoring;
+    }
+
+    void unsetAnchoring(LedgerAnchoring gone) {
+        if (anchoring == gone) {
+            anchoring = null;
+        }
     }
 
     @Deactivate
     void deactivate() {
         approvals.removeListener(events);
         events.close();
+    }
+
+    /** What one console page or form does once its method and path matched; {@code path} holds the path's groups. */
+    interface Handler {
+        void handle(Request request, Response response, Callback callback, Matcher path);
+    }
+
+    /** One entry of the dispatch table: a method and a whole-path pattern. */
+    private record Route(String method, Pattern path, Handler handler) {
+    }
+
+    /** Adds a page or form to the console: {@code path} must match the whole path in context. */
+    void route(String method, String path, Handler handler) {
+        routes.add(new Route(method, Pattern.compile(path), handler));
+    }
+
+    private void addRoutes() {
+        route("GET", "/console/login", (request, response, callback, path) ->
+                signIn(request, response, callback, "/console/"));
+        route("GET", "/console/callback", (request, response, callback, path) ->
+                callback(request, response, callback));
+        route("POST", "/console/logout", (request, response, callback, path) ->
+                withForm(request, response, callback, (session, form) -> {
+                    sessions.close(session.id());
+                    response.getHeaders().add(HttpHeader.SET_COOKIE, sessionCookie("", Duration.ZERO));
+                    redirect(response, callback, "/console/login");
+                }));
+        route("GET", "/console/?", (request, response, callback, path) ->
+                withSession(request, response, callback, "/console/", session -> html(response, callback, 200,
+                        Pages.inbox(viewer(session), pending(session), clock.instant(), session.csrf()))));
+        route("GET", "/console/inbox", (request, response, callback, path) ->
+                withSession(request, response, callback, null, session -> html(response, callback, 200,
+                        Pages.inboxList(pending(session), clock.instant()))));
+        route("GET", "/console/inbox/requests/([A-Za-z0-9-]{1,64})", (request, response, callback, path) ->
+                withSession(request, response, callback, null, session -> inboxItem(response, callback, session,
+                        path.group(1))));
+        route("GET", "/console/events", (request, response, callback, path) ->
+                withSession(request, response, callback, null, session -> stream(response, callback, session)));
+        route("GET", REQUEST_PATH, (request, response, callback, path) -> {
+            // after a decision the form redirects here (post/redirect/get), so a reload does not post again
+            String recorded = Request.extractQueryParameters(request).getValue("recorded");
+            String notice = "approve".equals(recorded) ? "Your approval was recorded."
+                    : "deny".equals(recorded) ? "Your denial was recorded." : null;
+            withSession(request, response, callback, Request.getPathInContext(request), session ->
+                    showRequest(response, callback, session, path.group(1), 200, notice));
+        });
+        route("POST", REQUEST_PATH + "/review", (request, response, callback, path) ->
+                withForm(request, response, callback, (session, form) -> review(response, callback, session,
+                        path.group(1), form)));
+        auditorViews.addRoutes(this);
     }
 
     @Override
@@ -114,40 +197,16 @@ public final class ConsoleRoute implements HttpRoute {
         try {
             if (assets.containsKey(path)) {
                 asset(response, callback, path);
-            } else if (path.equals("/console/login") && method.equals("GET")) {
-                signIn(request, response, callback, "/console/");
-            } else if (path.equals("/console/callback") && method.equals("GET")) {
-                callback(request, response, callback);
-            } else if (path.equals("/console/logout") && method.equals("POST")) {
-                withForm(request, response, callback, (session, form) -> {
-                    sessions.close(session.id());
-                    response.getHeaders().add(HttpHeader.SET_COOKIE, sessionCookie("", Duration.ZERO));
-                    redirect(response, callback, "/console/login");
-                });
-            } else if ((path.equals("/console") || path.equals("/console/")) && method.equals("GET")) {
-                withSession(request, response, callback, path, session -> html(response, callback, 200,
-                        Pages.inbox(session.reviewer(), pending(session), clock.instant(), session.csrf())));
-            } else if (path.equals("/console/inbox") && method.equals("GET")) {
-                withSession(request, response, callback, null, session -> html(response, callback, 200,
-                        Pages.inboxList(pending(session), clock.instant())));
-            } else if (path.equals("/console/events") && method.equals("GET")) {
-                withSession(request, response, callback, null, session -> stream(response, callback, session));
-            } else {
-                Matcher matcher = REQUEST_PATH.matcher(path);
-                if (matcher.matches() && matcher.group(2) == null && method.equals("GET")) {
-                    // after a decision the form redirects here (post/redirect/get), so a reload does not post again
-                    String recorded = Request.extractQueryParameters(request).getValue("recorded");
-                    String notice = "approve".equals(recorded) ? "Your approval was recorded."
-                            : "deny".equals(recorded) ? "Your denial was recorded." : null;
-                    withSession(request, response, callback, path, session -> showRequest(response, callback,
-                            session, matcher.group(1), 200, notice));
-                } else if (matcher.matches() && matcher.group(2) != null && method.equals("POST")) {
-                    withForm(request, response, callback, (session, form) -> review(response, callback, session,
-                            matcher.group(1), form));
-                } else {
-                    html(response, callback, 404, Pages.message("Not found", "There is no such page.", 404));
+                return true;
+            }
+            for (Route route : routes) {
+                Matcher matcher = route.path().matcher(path);
+                if (route.method().equals(method) && matcher.matches()) {
+                    route.handler().handle(request, response, callback, matcher);
+                    return true;
                 }
             }
+            html(response, callback, 404, Pages.message("Not found", "There is no such page.", 404));
         } catch (RuntimeException e) {
             LOG.error("console request {} {} failed", method, path, e);
             html(response, callback, 500, Pages.message("Something went wrong",
@@ -239,17 +298,17 @@ public final class ConsoleRoute implements HttpRoute {
 
     // -------------------------------------------------------------------------------------- signed-in pages
 
-    private interface SessionAction {
+    interface SessionAction {
         void run(Sessions.Session session);
     }
 
-    private interface FormAction {
+    interface FormAction {
         void run(Sessions.Session session, Map<String, String> form);
     }
 
     /** Runs {@code action} for a live session; otherwise sends a page to sign-in (or 401 for fetches). */
-    private void withSession(Request request, Response response, Callback callback, String returnTo,
-                             SessionAction action) {
+    void withSession(Request request, Response response, Callback callback, String returnTo,
+                     SessionAction action) {
         Optional<Sessions.Session> session = sessions.use(cookieValue(request, sessionCookieName()));
         if (session.isPresent()) {
             action.run(session.get());
@@ -261,7 +320,7 @@ public final class ConsoleRoute implements HttpRoute {
     }
 
     /** Reads a form post of a live session from the console's own origin with the session's CSRF token. */
-    private void withForm(Request request, Response response, Callback callback, FormAction action) {
+    void withForm(Request request, Response response, Callback callback, FormAction action) {
         Optional<Sessions.Session> session = sessions.use(cookieValue(request, sessionCookieName()));
         if (session.isEmpty()) {
             html(response, callback, 401, Pages.message("Signed out", "Your session ended; nothing was changed. "
@@ -300,6 +359,18 @@ public final class ConsoleRoute implements HttpRoute {
                 .toList();
     }
 
+    /** One request of the inbox when it is in it (200), or 204 when it is not (any more): what an event updates. */
+    private void inboxItem(Response response, Callback callback, Sessions.Session session, String id) {
+        Optional<RequestView> pending = pending(session).stream().filter(view -> view.id().equals(id)).findFirst();
+        if (pending.isPresent()) {
+            html(response, callback, 200, Pages.inboxItem(pending.get(), clock.instant()));
+        } else {
+            response.setStatus(204);
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.write(true, null, callback);
+        }
+    }
+
     private void stream(Response response, Callback callback, Sessions.Session session) {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
@@ -313,7 +384,7 @@ public final class ConsoleRoute implements HttpRoute {
                              int status, String notice) {
         Optional<RequestView> view = approvals.find(id);
         Optional<Reviewer> reviewer = directory.reviewer(session.reviewer());
-        if (view.isEmpty() || reviewer.isEmpty() || !maySee(reviewer.get(), view.get())) {
+        if (view.isEmpty() || reviewer.isEmpty() || !maySeeRequest(reviewer.get(), view.get())) {
             html(response, callback, 404, Pages.message("Not found",
                     "There is no such request, or it is not one you review.", 404));
             return;
@@ -321,8 +392,27 @@ public final class ConsoleRoute implements HttpRoute {
         boolean mayDecide = view.get().status() == RequestStatus.PENDING
                 && view.get().eligibleGroups().stream().anyMatch(reviewer.get().groups()::contains)
                 && view.get().votes().stream().noneMatch(vote -> vote.reviewer().equals(session.reviewer()));
-        html(response, callback, status, Pages.request(session.reviewer(), view.get(), mayDecide, clock.instant(),
+        html(response, callback, status, Pages.request(viewer(session), view.get(), mayDecide, clock.instant(),
                 session.csrf(), notice));
+    }
+
+    /** Who is signed in, for the page header: their name and the views besides the inbox they may open. */
+    Pages.Viewer viewer(Sessions.Session session) {
+        return new Pages.Viewer(session.reviewer(), directory.reviewer(session.reviewer()).map(this::isAuditor)
+                .orElse(false));
+    }
+
+    boolean isAuditor(Reviewer reviewer) {
+        return reviewer.groups().contains(settings.auditorGroup());
+    }
+
+    Optional<Reviewer> reviewer(Sessions.Session session) {
+        return directory.reviewer(session.reviewer());
+    }
+
+    /** Whether a request's page and change record are shown to {@code reviewer}: its reviewers', and auditors'. */
+    boolean maySeeRequest(Reviewer reviewer, RequestView view) {
+        return maySee(reviewer, view) || isAuditor(reviewer);
     }
 
     /** Reviewers see the requests their groups are (or were, by escalation) asked to review. */
@@ -439,7 +529,7 @@ public final class ConsoleRoute implements HttpRoute {
         response.write(true, null, callback);
     }
 
-    private static void html(Response response, Callback callback, int status, String page) {
+    static void html(Response response, Callback callback, int status, String page) {
         response.setStatus(status);
         Exchanges.closeUnlessBodyConsumed(response);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");

@@ -5,7 +5,9 @@ import java.time.Duration;
 
 /** The console's configuration, checked. */
 record ConsoleSettings(URI publicBaseUrl, URI issuer, String clientId, String clientSecret, String emailClaim,
-                       Duration sessionIdle, Duration sessionMax) {
+                       Duration sessionIdle, Duration sessionMax, String auditorGroup) {
+
+    static final String DEFAULT_AUDITOR_GROUP = "auditors";
 
     ConsoleSettings {
         if (publicBaseUrl == null || issuer == null || clientId == null || clientId.isBlank()) {
@@ -14,6 +16,15 @@ record ConsoleSettings(URI publicBaseUrl, URI issuer, String clientId, String cl
         if (!publicBaseUrl.getScheme().equals("https") && !isLoopback(publicBaseUrl)) {
             throw new IllegalArgumentException("publicBaseUrl must be https (plain http only on a loopback address)");
         }
+        if (auditorGroup == null || auditorGroup.isBlank()) {
+            throw new IllegalArgumentException("auditorGroup must name a group");
+        }
+    }
+
+    ConsoleSettings(URI publicBaseUrl, URI issuer, String clientId, String clientSecret, String emailClaim,
+                    Duration sessionIdle, Duration sessionMax) {
+        this(publicBaseUrl, issuer, clientId, clientSecret, emailClaim, sessionIdle, sessionMax,
+                DEFAULT_AUDITOR_GROUP);
     }
 
     static ConsoleSettings from(ConsoleConfig config) {
@@ -21,7 +32,8 @@ record ConsoleSettings(URI publicBaseUrl, URI issuer, String clientId, String cl
         return new ConsoleSettings(URI.create(stripSlash(config.publicBaseUrl())),
                 URI.create(stripSlash(config.issuer())),
                 config.clientId(), secret == null ? "" : secret, config.emailClaim(),
-                Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofMinutes(config.sessionMaxMinutes()));
+                Duration.ofMinutes(config.sessionIdleMinutes()), Duration.ofMinutes(config.sessionMaxMinutes()),
+                config.auditorGroup());
     }
 
     /** Cookies are {@code Secure} and {@code __Host-} prefixed unless the console is served over loopback http. */

@@ -24,10 +24,17 @@ final class ConsoleApprovals extends ApprovalServiceStub {
     final List<ReviewCall> reviews = new CopyOnWriteArrayList<>();
     final List<ChannelEvent> events = new CopyOnWriteArrayList<>();
     private final Map<String, RequestView> views = new ConcurrentHashMap<>();
+    /** The journal seqs of each request's entries, as the core answers {@link #journalSeqs}. */
+    final Map<String, List<Long>> seqs = new ConcurrentHashMap<>();
 
     RequestView add(RequestView view) {
         views.put(view.id(), view);
         return view;
+    }
+
+    @Override
+    public List<Long> journalSeqs(String requestId) {
+        return seqs.getOrDefault(requestId, List.of());
     }
 
     @Override

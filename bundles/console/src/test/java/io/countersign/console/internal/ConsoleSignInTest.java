@@ -57,6 +57,8 @@ class ConsoleSignInTest {
     private final MockOAuth2Server provider = new MockOAuth2Server();
     private final InMemoryDirectory directory = new InMemoryDirectory(BOB, CAROL);
     private final ConsoleApprovals approvals = new ConsoleApprovals();
+    private final AuditTrail trail = new AuditTrail(new MemoryJournal(Clock.systemUTC()), new FixedCheckpoints(null),
+            new ListedEvidence());
     private JettyHost host;
     private String base;
     private ConsoleRoute console;
@@ -73,7 +75,8 @@ class ConsoleSignInTest {
         ConsoleSettings settings = new ConsoleSettings(URI.create(base), URI.create(issuer.endsWith("/")
                 ? issuer.substring(0, issuer.length() - 1) : issuer), CLIENT, "secret", "email",
                 Duration.ofMinutes(15), Duration.ofHours(8));
-        console = new ConsoleRoute(approvals, directory, settings, HttpClient.newHttpClient(), Clock.systemUTC());
+        console = new ConsoleRoute(approvals, directory, trail, settings, HttpClient.newHttpClient(),
+                Clock.systemUTC());
         host = new JettyHost(port).serve("/console", console);
     }
 
@@ -87,22 +90,22 @@ class ConsoleSignInTest {
     @Test
     void aReviewerSignsIn_seesTheInbox_andApproves() throws Exception {
         RequestView pending = approvals.add(pending("data-owners"));
-        Browser browser = new Browser();
+        ConsoleBrowser browser = new ConsoleBrowser(base);
         signInAs(browser, "bob@example.com");
 
-        Browser.Page inbox = browser.get("/console/");
+        ConsoleBrowser.Page inbox = browser.get("/console/");
         assertEquals(200, inbox.status(), inbox.body());
         assertTrue(inbox.body().contains("Signed in as bob"), inbox.body());
         assertTrue(inbox.body().contains("/console/requests/" + pending.id()), inbox.body());
         assertTrue(inbox.body().contains("production"), "the risk cue: " + inbox.body());
 
-        Browser.Page page = browser.get("/console/requests/" + pending.id());
+        ConsoleBrowser.Page page = browser.get("/console/requests/" + pending.id());
         String csrf = hidden(page.body(), "csrf");
-        Browser.Page approved = browser.post("/console/requests/" + pending.id() + "/review",
+        ConsoleBrowser.Page approved = browser.post("/console/requests/" + pending.id() + "/review",
                 Map.of("csrf", csrf, "digest", pending.request().digest(), "verdict", "approve", "comment", ""));
 
         assertEquals(303, approved.status(), approved.body());
-        Browser.Page after = browser.follow(approved.location());
+        ConsoleBrowser.Page after = browser.follow(approved.location());
         assertTrue(after.body().contains("Your approval was recorded."), after.body());
         ConsoleApprovals.ReviewCall review = approvals.reviews.get(0);
         assertEquals("bob", review.reviewer().id());
@@ -113,17 +116,39 @@ class ConsoleSignInTest {
     }
 
     @Test
+    void anEventUpdatesOneEntry_theEntryAloneIsServed_or204WhenItIsNotInTheInbox() throws Exception {
+        RequestView mine = approvals.add(pending("data-owners"));
+        RequestView others = approvals.add(pending("security"));
+        ConsoleBrowser browser = new ConsoleBrowser(base);
+        signInAs(browser, "bob@example.com");
+
+        ConsoleBrowser.Page entry = browser.get("/console/inbox/requests/" + mine.id());
+        ConsoleBrowser.Page notMine = browser.get("/console/inbox/requests/" + others.id());
+        ConsoleBrowser.Page unknown = browser.get("/console/inbox/requests/no-such-request");
+
+        assertEquals(200, entry.status(), entry.body());
+        assertTrue(entry.body().startsWith("<li id=\"request-" + mine.id() + "\" data-deadline=\""
+                + mine.deadline().toEpochMilli() + "\">"), entry.body());
+        assertTrue(browser.get("/console/").body().contains(entry.body()), "the same entry as in the whole list");
+        assertEquals(204, notMine.status());
+        assertEquals(204, unknown.status());
+        assertEquals(401, new ConsoleBrowser(base).get("/console/inbox/requests/" + mine.id()).status(),
+                "signed out: no entry");
+    }
+
+    @Test
     void aDenialNeedsAReason_andAFormWithoutTheTokenOrFromElsewhereChangesNothing() throws Exception {
         RequestView pending = approvals.add(pending("data-owners"));
-        Browser browser = new Browser();
+        ConsoleBrowser browser = new ConsoleBrowser(base);
         signInAs(browser, "bob@example.com");
         String csrf = hidden(browser.get("/console/requests/" + pending.id()).body(), "csrf");
         String path = "/console/requests/" + pending.id() + "/review";
 
-        Browser.Page noReason = browser.post(path, Map.of("csrf", csrf, "digest", pending.request().digest(),
+        ConsoleBrowser.Page noReason = browser.post(path, Map.of("csrf", csrf, "digest", pending.request().digest(),
                 "verdict", "deny", "comment", "  "));
-        Browser.Page noToken = browser.post(path, Map.of("digest", pending.request().digest(), "verdict", "approve"));
-        Browser.Page otherSite = browser.post(path, Map.of("csrf", csrf, "digest", pending.request().digest(),
+        ConsoleBrowser.Page noToken = browser.post(path, Map.of("digest", pending.request().digest(),
+                "verdict", "approve"));
+        ConsoleBrowser.Page otherSite = browser.post(path, Map.of("csrf", csrf, "digest", pending.request().digest(),
                 "verdict", "approve"), Map.of("Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"));
 
         assertEquals(400, noReason.status());
@@ -132,7 +157,7 @@ class ConsoleSignInTest {
         assertEquals(403, otherSite.status());
         assertTrue(approvals.reviews.isEmpty(), "nothing reached the core");
 
-        Browser.Page denied = browser.post(path, Map.of("csrf", csrf, "digest", pending.request().digest(),
+        ConsoleBrowser.Page denied = browser.post(path, Map.of("csrf", csrf, "digest", pending.request().digest(),
                 "verdict", "deny", "comment", "no change ticket"));
         assertEquals(303, denied.status(), denied.body());
         assertEquals("no change ticket", approvals.reviews.get(0).comment());
@@ -140,8 +165,8 @@ class ConsoleSignInTest {
 
     @Test
     void someoneTheDirectoryDoesNotKnow_isRefused_andTheRefusalJournaled() throws Exception {
-        Browser browser = new Browser();
-        Browser.Page refused = signInAs(browser, "mallory@example.com");
+        ConsoleBrowser browser = new ConsoleBrowser(base);
+        ConsoleBrowser.Page refused = signInAs(browser, "mallory@example.com");
 
         assertEquals(403, refused.status(), refused.body());
         assertTrue(refused.body().contains("not a reviewer here"), refused.body());
@@ -153,13 +178,13 @@ class ConsoleSignInTest {
 
     @Test
     void aCallbackThisBrowserDidNotStart_isRefused() throws Exception {
-        Browser victim = new Browser();
-        Browser attacker = new Browser();
+        ConsoleBrowser victim = new ConsoleBrowser(base);
+        ConsoleBrowser attacker = new ConsoleBrowser(base);
         provider.enqueueCallback(callback("bob@example.com"));
-        Browser.Page toProvider = attacker.get("/console/login");
-        Browser.Page withCode = attacker.follow(toProvider.location());
+        ConsoleBrowser.Page toProvider = attacker.get("/console/login");
+        ConsoleBrowser.Page withCode = attacker.follow(toProvider.location());
         // the attacker hands the victim a callback URL carrying the attacker's code and state (login CSRF)
-        Browser.Page refused = victim.follow(withCode.location());
+        ConsoleBrowser.Page refused = victim.follow(withCode.location());
         assertEquals(403, refused.status(), refused.body());
         assertEquals("sign-in-unknown", approvals.events.get(0).code());
     }
@@ -210,19 +235,19 @@ class ConsoleSignInTest {
         console.deactivate();
         host.close();
         int port = URI.create(base).getPort();
-        console = new ConsoleRoute(approvals, directory, new ConsoleSettings(URI.create(base), URI.create(
+        console = new ConsoleRoute(approvals, directory, trail, new ConsoleSettings(URI.create(base), URI.create(
                 provider.issuerUrl("default").toString().replaceAll("/$", "")), CLIENT, "secret", "email",
                 Duration.ofMinutes(15), Duration.ofHours(8)), HttpClient.newHttpClient(), moving);
         host = new JettyHost(port).serve("/console", console);
         RequestView pending = approvals.add(pending("data-owners"));
-        Browser browser = new Browser();
+        ConsoleBrowser browser = new ConsoleBrowser(base);
         signInAs(browser, "bob@example.com");
         String csrf = hidden(browser.get("/console/requests/" + pending.id()).body(), "csrf");
 
         clock[0] = Clock.fixed(start.plus(Duration.ofMinutes(16)), ZoneOffset.UTC);
 
         assertEquals(303, browser.get("/console/").status(), "to the provider again");
-        Browser.Page late = browser.post("/console/requests/" + pending.id() + "/review", Map.of("csrf", csrf,
+        ConsoleBrowser.Page late = browser.post("/console/requests/" + pending.id() + "/review", Map.of("csrf", csrf,
                 "digest", pending.request().digest(), "verdict", "approve"));
         assertEquals(401, late.status());
         assertTrue(approvals.reviews.isEmpty());
@@ -237,16 +262,16 @@ class ConsoleSignInTest {
     }
 
     /** The whole sign-in: to the provider, back with a code; returns the callback's answer. */
-    private Browser.Page signInAs(Browser browser, String email) throws Exception {
+    private ConsoleBrowser.Page signInAs(ConsoleBrowser browser, String email) throws Exception {
         provider.enqueueCallback(callback(email));
-        Browser.Page toProvider = browser.get("/console/login");
+        ConsoleBrowser.Page toProvider = browser.get("/console/login");
         assertEquals(303, toProvider.status(), toProvider.body());
         URI authorize = URI.create(toProvider.location());
         assertTrue(authorize.getQuery().contains("code_challenge_method=S256"), authorize.toString());
         assertTrue(authorize.getQuery().contains("nonce="), authorize.toString());
-        Browser.Page withCode = browser.follow(authorize.toString());
+        ConsoleBrowser.Page withCode = browser.follow(authorize.toString());
         assertEquals(302, withCode.status(), withCode.body());
-        Browser.Page back = browser.follow(withCode.location());
+        ConsoleBrowser.Page back = browser.follow(withCode.location());
         if (back.status() == 303) {
             assertTrue(back.header("Set-Cookie").contains("HttpOnly"), back.header("Set-Cookie"));
             assertTrue(back.header("Set-Cookie").contains("SameSite=Lax"), back.header("Set-Cookie"));
@@ -271,71 +296,5 @@ class ConsoleSignInTest {
                 List.of("pii"), "policy-1", route);
         return new RequestView(request, new Agent("analytics-agent", List.of("alice")), decision,
                 RequestStatus.PENDING, List.of(), now.plus(Duration.ofHours(1)), null, 1, null, null, null);
-    }
-
-    /** A browser as far as the console needs one: cookies kept per host, redirects returned, not followed. */
-    private final class Browser {
-        record Page(int status, Map<String, List<String>> headers, String body) {
-            String header(String name) {
-                return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                        .flatMap(e -> e.getValue().stream()).reduce((a, b) -> a + "\n" + b).orElse(null);
-            }
-
-            String location() {
-                return header("Location");
-            }
-        }
-
-        private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-        private final Map<String, Map<String, String>> cookies = new LinkedHashMap<>();
-
-        Page get(String path) throws Exception {
-            return follow(base + path);
-        }
-
-        Page follow(String url) throws Exception {
-            URI uri = URI.create(url.startsWith("/") ? base + url : url);
-            return send(uri, HttpRequest.newBuilder(uri).GET());
-        }
-
-        Page post(String path, Map<String, String> form) throws Exception {
-            return post(path, form, Map.of("Origin", base, "Sec-Fetch-Site", "same-origin"));
-        }
-
-        Page post(String path, Map<String, String> form, Map<String, String> headers) throws Exception {
-            StringBuilder body = new StringBuilder();
-            form.forEach((name, value) -> body.append(body.length() == 0 ? "" : "&")
-                    .append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
-            URI uri = URI.create(base + path);
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-            headers.forEach(request::header);
-            return send(uri, request);
-        }
-
-        private Page send(URI uri, HttpRequest.Builder request) throws Exception {
-            Map<String, String> jar = cookies.computeIfAbsent(uri.getAuthority(), key -> new LinkedHashMap<>());
-            if (!jar.isEmpty()) {
-                StringBuilder header = new StringBuilder();
-                jar.forEach((name, value) -> header.append(header.length() == 0 ? "" : "; ").append(name).append('=')
-                        .append(value));
-                request.header("Cookie", header.toString());
-            }
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            for (String set : response.headers().allValues("Set-Cookie")) {
-                String pair = set.split(";", 2)[0];
-                int equals = pair.indexOf('=');
-                String name = pair.substring(0, equals);
-                String value = pair.substring(equals + 1);
-                if (value.isEmpty() || set.contains("Max-Age=0")) {
-                    jar.remove(name);
-                } else {
-                    jar.put(name, value);
-                }
-            }
-            return new Page(response.statusCode(), response.headers().map(), response.body());
-        }
     }
 }

@@ -18,6 +18,9 @@ import io.countersign.api.Journal;
 import io.countersign.api.JournalEntry;
 import io.countersign.api.MerkleLog;
 import io.countersign.api.Outcome;
+import io.countersign.api.Passkey;
+import io.countersign.api.Passkeys;
+import io.countersign.api.RefusalReason;
 import io.countersign.api.PolicyContext;
 import io.countersign.api.PolicyEngine;
 import io.countersign.api.RequestListener;
@@ -31,6 +34,7 @@ import io.countersign.api.Reviewer;
 import io.countersign.api.SigningKeys;
 import io.countersign.api.StandingApproval;
 import io.countersign.api.StandingApprovalSpec;
+import io.countersign.api.StepUp;
 import io.countersign.api.Submission;
 import io.countersign.api.Verdict;
 import io.countersign.api.Vote;
@@ -74,10 +78,10 @@ import org.slf4j.LoggerFactory;
  * close the request. What callers see ({@link #find}, the stages returned) is the <em>committed</em> view, published
  * only once the journal has made the change durable.
  */
-@Component(service = ApprovalService.class, configurationPid = "io.countersign.core",
+@Component(service = {ApprovalService.class, Passkeys.class}, configurationPid = "io.countersign.core",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ApprovalEngine.Config.class)
-public final class ApprovalEngine implements ApprovalService {
+public final class ApprovalEngine implements ApprovalService, Passkeys {
 
     @ObjectClassDefinition(name = "Countersign approval core")
     public @interface Config {
@@ -189,6 +193,7 @@ public final class ApprovalEngine implements ApprovalService {
     private final Limits limits;
     private final ActivityCounts activity;
     private final StandingApprovals standing;
+    private final PasskeyRegistry passkeys;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** What an idempotency key stands for. */
@@ -265,6 +270,7 @@ public final class ApprovalEngine implements ApprovalService {
         this.lookup = new IndexLookup(store.index(), journal);
         this.activity = new ActivityCounts(shadow.activity());
         this.standing = new StandingApprovals(shadow.standing());
+        this.passkeys = new PasskeyRegistry(shadow.passkeys());
         this.follower = new ProjectionFollower(shadow, store, journal, this::indexedBelow);
         try {
             recover(started);
@@ -442,6 +448,10 @@ public final class ApprovalEngine implements ApprovalService {
      */
     private boolean canApproveAlone(StandingApproval approval, ActionRequest request, Agent agent, Decision decision,
                                     Instant deadline, Instant now) {
+        if (decision.route().stepUp()) {
+            // a standing approval was given without a passkey over this request, so it cannot stand in for one
+            return false;
+        }
         Reviewer approver = directory == null ? null : directory.reviewer(approval.approver()).orElse(null);
         if (approver == null || !approver.groups().contains(approval.group())) {
             return false;
@@ -730,6 +740,9 @@ public final class ApprovalEngine implements ApprovalService {
             Instant now = clock.instant();
             expireIfDue(state, now);
             Optional<Eligibility.Refusal> refusal = Eligibility.check(state.view(), reviewer, evidence);
+            if (refusal.isEmpty() && verdict == Verdict.APPROVE && state.decision().route().stepUp()) {
+                refusal = stepUpRefusal(state.request(), reviewer, evidence);
+            }
             if (refusal.isPresent()) {
                 return refuse(state.view(), reviewer, verdict, refusal.get(), evidence);
             }
@@ -752,6 +765,64 @@ public final class ApprovalEngine implements ApprovalService {
                 return Optional.of(new ReviewResult.Accepted(view));
             });
         }
+    }
+
+    /**
+     * Why an approval of a step-up request does not count, or empty when its evidence carries a passkey assertion
+     * over this request's challenge, by a passkey this reviewer registered, that verifies (its counter is then
+     * recorded). Called with the request's monitor held.
+     */
+    private Optional<Eligibility.Refusal> stepUpRefusal(ActionRequest request, Reviewer reviewer,
+                                                        ReviewEvidence evidence) {
+        Optional<StepUp.Assertion> assertion;
+        try {
+            assertion = StepUp.Assertion.of(evidence);
+        } catch (IllegalArgumentException e) {
+            return stepUpRequired(e.getMessage());
+        }
+        if (assertion.isEmpty()) {
+            return stepUpRequired("this request's route requires step-up: approve it with a passkey in the console"
+                    + (passkeys.of(reviewer.id()).isEmpty() ? " (" + reviewer.id() + " has registered no passkey"
+                    + " yet: register one there first)" : ""));
+        }
+        Optional<PasskeyRegistry.Registered> registered = passkeys.find(assertion.get().credentialId());
+        if (registered.isEmpty() || !registered.get().passkey().reviewer().equals(reviewer.id())
+                || registered.get().seq() < 0) {
+            return stepUpRequired("the assertion is by credential " + assertion.get().credentialId()
+                    + ", which is not a passkey " + reviewer.id() + " registered");
+        }
+        StepUpCheck.Result result = passkeys.check(registered.get(), assertion.get(), request.id(), request.digest());
+        return result.verified() ? Optional.empty() : stepUpRequired(result.failure());
+    }
+
+    private static Optional<Eligibility.Refusal> stepUpRequired(String detail) {
+        return Optional.of(new Eligibility.Refusal(RefusalReason.STEP_UP_REQUIRED, detail));
+    }
+
+    @Override
+    public CompletionStage<Passkey> register(Passkey passkey) {
+        synchronized (passkeys) {
+            if (passkeys.contains(passkey.credentialId())) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("credential "
+                        + passkey.credentialId() + " is already registered"));
+            }
+            passkeys.add(passkey);
+            return journal.append(EntryTypes.PASSKEY_REGISTERED, PasskeyRegistry.registered(passkey))
+                    .whenComplete((entry, failure) -> {
+                        if (failure != null) {
+                            // not durable, so not registered: no vote may rest on a key the journal does not hold
+                            passkeys.remove(passkey.credentialId());
+                        } else {
+                            passkeys.written(passkey.credentialId(), entry.seq());
+                        }
+                    })
+                    .thenApply(entry -> passkey);
+        }
+    }
+
+    @Override
+    public List<Passkey> of(String reviewer) {
+        return passkeys.of(reviewer);
     }
 
     /** Journals a refused review; the request is unchanged. */
@@ -1094,10 +1165,27 @@ public final class ApprovalEngine implements ApprovalService {
     @Override
     public List<Long> journalSeqs(String requestId) {
         RequestState state = live.get(requestId);
+        List<Long> seqs = new ArrayList<>();
+        List<Vote> votes;
         if (state != null) {
-            return java.util.Arrays.stream(state.seqs()).boxed().toList();
+            synchronized (state) {
+                java.util.Arrays.stream(state.seqs()).forEach(seqs::add);
+                votes = List.copyOf(state.votes());
+            }
+        } else {
+            List<JournalEntry> entries = closedEntries(requestId);
+            entries.forEach(entry -> seqs.add(entry.seq()));
+            votes = entries.stream().filter(e -> e.type().equals(EntryTypes.REVIEW_ACCEPTED))
+                    .map(e -> JournalCodec.vote(e.data())).toList();
         }
-        return closedEntries(requestId).stream().map(JournalEntry::seq).toList();
+        // a step-up vote is re-checked against its passkey's registration, so the request's evidence carries it
+        for (Vote vote : votes) {
+            StepUp.Assertion.of(vote.evidence()).flatMap(assertion -> passkeys.find(assertion.credentialId()))
+                    .filter(registered -> registered.seq() >= 0 && !seqs.contains(registered.seq()))
+                    .ifPresent(registered -> seqs.add(registered.seq()));
+        }
+        seqs.sort(null);
+        return seqs;
     }
 
     @Override

@@ -24,10 +24,11 @@ import java.util.zip.CRC32C;
  * {@code snapshot-<20-digit S>.bin}: the core's projection of the journal's first S entries (docs/restart-design.md
  * §5.3, except that an open request's mentions are not stored: the request index holds every request's, open or
  * closed). Open requests are stored as the seqs of their entries, which are read back and applied on restore; only
- * the small aggregates (activity counts, standing approvals) are stored as values.
+ * the small aggregates (activity counts, standing approvals, registered passkeys) are stored as values. Version 2
+ * added the passkeys; a version 1 snapshot is unusable, and the start replays the journal once.
  */
 record CoreSnapshot(long size, byte[] root, List<Run> runs, List<OpenRequest> open, List<String> awaitingGrant,
-                    ActivityCounts activity, StandingApprovals standing) {
+                    ActivityCounts activity, StandingApprovals standing, PasskeyRegistry passkeys) {
 
     /** An index run the snapshot's index state consists of. */
     record Run(String name, long coveredFrom, long coveredTo) {
@@ -53,7 +54,7 @@ record CoreSnapshot(long size, byte[] root, List<Run> runs, List<OpenRequest> op
     }
 
     private static final byte[] MAGIC = "CSCSNAP1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final Pattern FILE = Pattern.compile("snapshot-(\\d{20})\\.bin");
     private static final String TEMPORARY = ".tmp";
     private static final int MAX_SEQS = 1 << 24;
@@ -144,6 +145,7 @@ record CoreSnapshot(long size, byte[] root, List<Run> runs, List<OpenRequest> op
         }
         activity.write(out);
         standing.write(out);
+        passkeys.write(out);
         out.flush();
         CRC32C crc = new CRC32C();
         crc.update(bytes.toByteArray());
@@ -188,6 +190,7 @@ record CoreSnapshot(long size, byte[] root, List<Run> runs, List<OpenRequest> op
         }
         ActivityCounts activity = ActivityCounts.read(in);
         StandingApprovals standing = StandingApprovals.read(in);
+        PasskeyRegistry passkeys = PasskeyRegistry.read(in);
         if (in.available() != 0) {
             throw new UnusableException("it has " + in.available() + " bytes after its last field");
         }
@@ -195,6 +198,6 @@ record CoreSnapshot(long size, byte[] root, List<Run> runs, List<OpenRequest> op
         if (!name.equals(nameFor(size))) {
             throw new UnusableException("it holds the projection at " + size + " but is named " + name);
         }
-        return new CoreSnapshot(size, root, runs, open, awaitingGrant, activity, standing);
+        return new CoreSnapshot(size, root, runs, open, awaitingGrant, activity, standing, passkeys);
     }
 }

@@ -19,6 +19,8 @@ final class EntryTypes {
     static final String STANDING_GRANTED = "standing.granted";
     static final String STANDING_USED = "standing.used";
     static final String STANDING_REVOKED = "standing.revoked";
+    /** Not in {@link #isOwn}: it names no request, so the request index never sees it. */
+    static final String PASSKEY_REGISTERED = "passkey.registered";
 
     /** Entries about a request that may follow its closing entry: they belong to its grant. */
     static boolean followsClosing(String type) {

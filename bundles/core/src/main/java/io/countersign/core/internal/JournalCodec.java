@@ -164,6 +164,9 @@ public final class JournalCodec {
         if (!route.channels().isEmpty()) {
             strings(json.putArray("channels"), route.channels());
         }
+        if (route.stepUp()) {
+            json.put("stepUp", true);
+        }
         return json;
     }
 
@@ -364,7 +367,8 @@ public final class JournalCodec {
                 ladder.add(new Escalation(Duration.parse(step.path("after").asText()), step.path("group").asText()));
             }
             route = new ReviewRoute(quorums, Duration.parse(routeJson.path("timeout").asText()),
-                    routeJson.path("denialsToReject").asInt(1), ladder, strings(routeJson.path("channels")));
+                    routeJson.path("denialsToReject").asInt(1), ladder, strings(routeJson.path("channels")),
+                    routeJson.path("stepUp").asBoolean(false));
         }
         JsonNode breakGlass = data.get("breakGlassAllowed");
         return new Decision(Outcome.valueOf(data.path("outcome").asText()), strings(data.path("reasons")),

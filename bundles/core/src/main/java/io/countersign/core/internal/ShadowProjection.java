@@ -31,25 +31,27 @@ final class ShadowProjection {
     private final Set<String> awaitingGrant = new LinkedHashSet<>();
     private final ActivityCounts activity;
     private final StandingApprovals standing;
+    private final PasskeyRegistry passkeys;
     private volatile long position;
 
     private ShadowProjection(RequestIndex index, long position, ActivityCounts activity,
-                             StandingApprovals standing) {
+                             StandingApprovals standing, PasskeyRegistry passkeys) {
         this.index = index;
         this.position = position;
         this.activity = activity;
         this.standing = standing;
+        this.passkeys = passkeys;
     }
 
     /** The projection of an empty journal prefix. */
     static ShadowProjection empty(RequestIndex index) {
-        return new ShadowProjection(index, 0, new ActivityCounts(), new StandingApprovals());
+        return new ShadowProjection(index, 0, new ActivityCounts(), new StandingApprovals(), new PasskeyRegistry());
     }
 
     /** The projection a snapshot describes: each open request read back from its entries. */
     static ShadowProjection restore(CoreSnapshot snapshot, RequestIndex index, Journal journal) {
         ShadowProjection shadow = new ShadowProjection(index, snapshot.size(), snapshot.activity(),
-                snapshot.standing());
+                snapshot.standing(), snapshot.passkeys());
         for (CoreSnapshot.OpenRequest request : snapshot.open()) {
             for (long seq : request.seqs()) {
                 JournalEntry entry = readOne(journal, seq);
@@ -76,6 +78,8 @@ final class ShadowProjection {
         var data = entry.data();
         if (type.startsWith("standing.")) {
             standing.apply(type, data);
+        } else if (type.equals(EntryTypes.PASSKEY_REGISTERED) || type.equals(EntryTypes.REVIEW_ACCEPTED)) {
+            passkeys.apply(type, data, entry.seq());
         } else if (type.equals(EntryTypes.REQUEST_RECEIVED)) {
             String action = data.path("action").path("action").asText();
             if (!action.startsWith(ApprovalService.RESERVED_ACTION_PREFIX)) {
@@ -134,7 +138,7 @@ final class ShadowProjection {
             requests.add(new CoreSnapshot.OpenRequest(state.request().id(), state.seqs()));
         }
         return new CoreSnapshot(position, root, runs, requests, List.copyOf(awaitingGrant),
-                new ActivityCounts(activity), new StandingApprovals(standing));
+                new ActivityCounts(activity), new StandingApprovals(standing), new PasskeyRegistry(passkeys));
     }
 
     /** The next seq to apply: every entry before it is applied. */
@@ -158,6 +162,10 @@ final class ShadowProjection {
 
     StandingApprovals standing() {
         return standing;
+    }
+
+    PasskeyRegistry passkeys() {
+        return passkeys;
     }
 
     /** How many requests this holds: what must not grow with closed history. */

@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The directory Countersign writes on first start when none exists: two agents, six reviewers in two groups, and
- * two of those reviewers are humans an agent acts for, so self-approval can be tried. Every group keeps two
- * reviewers who are nobody's principal, enough for any quorum of the default policy.
+ * The directory Countersign writes on first start when none exists: two agents, reviewers in the groups the default
+ * policy routes to (and the policy admins and auditors), and two of those reviewers are humans an agent acts for, so
+ * self-approval can be tried. Every group keeps two reviewers who are nobody's principal, enough for any quorum of the
+ * default policy.
  */
 final class DemoDirectory {
 
@@ -39,7 +40,9 @@ final class DemoDirectory {
             // policy admins propose and review rule sets; four eyes: two of the other two approve a change
             new Person("grace", List.of("policy-admins")),
             new Person("heidi", List.of("policy-admins")),
-            new Person("ivan", List.of("policy-admins")));
+            new Person("ivan", List.of("policy-admins")),
+            // an auditor searches requests and exports evidence in the console; she decides nothing
+            new Person("judy", List.of("auditors")));
 
     private DemoDirectory() {
     }

@@ -2,6 +2,7 @@ package io.countersign.ledger.internal;
 
 import io.countersign.api.ApprovalService;
 import io.countersign.api.Checkpoints;
+import io.countersign.api.EvidenceBundles;
 import io.countersign.api.Journal;
 import io.countersign.api.MerkleLog;
 import io.countersign.api.SigningKeys;
@@ -9,7 +10,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,8 +22,8 @@ import org.osgi.service.component.annotations.Reference;
  * Evidence bundles for one request or a time range, for the HTTP API and the {@code countersign:export} command: each
  * is planned (and refused if invalid) before it is written.
  */
-@Component(service = EvidenceExporter.class)
-public final class EvidenceExporter {
+@Component(service = {EvidenceExporter.class, EvidenceBundles.class})
+public final class EvidenceExporter implements EvidenceBundles {
 
     private final ApprovalService approvals;
     private final EvidenceWriter writer;
@@ -53,6 +56,21 @@ public final class EvidenceExporter {
     /** Streams a planned bundle to {@code out}; see {@link EvidenceWriter#write}. */
     void write(BundlePlan plan, OutputStream out) throws IOException {
         writer.write(plan, out);
+    }
+
+    @Override
+    public void writeRequests(List<String> requestIds, Destination destination) throws IOException {
+        Map<String, List<Long>> seqs = new LinkedHashMap<>();
+        for (String id : requestIds) {
+            List<Long> found = approvals.journalSeqs(id);
+            if (found.isEmpty()) {
+                throw new IllegalArgumentException("there is no request " + id);
+            }
+            seqs.put(id, found);
+        }
+        for (BundlePlan plan : writer.planRequests(seqs)) {
+            writer.write(plan, destination.open(plan.scope().path("request").asText()));
+        }
     }
 
     /** Whether this agent asked for the request, so may have its evidence. */

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -52,6 +53,24 @@ final class EvidenceWriter {
         Checkpoint newest = checkpoints.signNow();
         ObjectNode scope = JSON.objectNode().put("kind", "request").put("request", requestId);
         return plan(scope, runs(seqs), newest, trustedSize);
+    }
+
+    /**
+     * Plans the bundles of several requests against one checkpoint signed now, so an export of many requests signs
+     * one checkpoint, not one each. The seqs must have been read before this call: the checkpoint then covers them.
+     */
+    List<BundlePlan> planRequests(Map<String, List<Long>> seqsByRequest) {
+        Checkpoint newest = checkpoints.signNow();
+        List<BundlePlan> plans = new ArrayList<>();
+        seqsByRequest.forEach((requestId, seqs) -> {
+            ObjectNode scope = JSON.objectNode().put("kind", "request").put("request", requestId);
+            try {
+                plans.add(plan(scope, runs(seqs), newest, null));
+            } catch (InvalidExportException e) {
+                throw new IllegalStateException("a plan without a trusted size cannot be invalid", e);
+            }
+        });
+        return plans;
     }
 
     BundlePlan planRange(Instant from, Instant to, Long trustedSize) throws InvalidExportException {

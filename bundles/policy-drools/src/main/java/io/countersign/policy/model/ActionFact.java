@@ -56,6 +56,7 @@ public final class ActionFact {
     private List<Escalation> escalations;
     private List<String> channels;
     private Duration breakGlassGrant;
+    private boolean stepUp;
 
     /** An escalation step a rule asked for (read by the engine). */
     public record Escalation(Duration after, String group) {
@@ -259,6 +260,19 @@ public final class ActionFact {
         if (breakGlassGrant == null || parsed.compareTo(breakGlassGrant) < 0) {
             breakGlassGrant = parsed;
         }
+    }
+
+    /**
+     * Step-up: an approval of this action counts only with a passkey assertion bound to the request and its action
+     * digest. Applies when the action is reviewed; denials need no step-up.
+     */
+    public void stepUp() {
+        stepUp = true;
+    }
+
+    /** Whether any rule asked for step-up (read by the engine). */
+    public boolean requestedStepUp() {
+        return stepUp;
     }
 
     /** The escalation steps rules asked for, in the order asked (read by the engine). */

@@ -53,6 +53,16 @@ final class CefFormat implements EventFormat {
         ext.put("cs5", text(data, "grant"));
         ext.put("cs6Label", "origin");
         ext.put("cs6", origin);
+        if (type.equals(OcsfFormat.ACCESS_REFUSED)) {
+            ext.put("cnt", text(data, "refusals"));
+            ext.put("destinationServiceName", text(data, "surface"));
+            if (text(data, "client") != null) {
+                ext.put("flexString1Label", "clientHash");
+                ext.put("flexString1", text(data, "client"));
+            }
+            ext.put("cn2Label", "suppressed");
+            ext.put("cn2", text(data, "suppressed"));
+        }
         JsonNode action = data.path("action");
         if (action.isObject()) {
             ext.put("request", action.path("action").asText() + " " + action.path("resource").asText() + " "

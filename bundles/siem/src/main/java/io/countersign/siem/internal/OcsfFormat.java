@@ -20,6 +20,8 @@ final class OcsfFormat implements EventFormat {
     static final int API_ACTIVITY = 6003;
     static final int DETECTION_FINDING = 2004;
     static final int USER_ACCESS = 3005;
+    /** Refusals of unauthenticated or unauthorised callers, aggregated by the core (SecurityEvents). */
+    static final String ACCESS_REFUSED = "access.refused";
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     /** review.refused and grant.refused reasons that are an attack or a policy violation, not a late click. */
@@ -105,7 +107,7 @@ final class OcsfFormat implements EventFormat {
     }
 
     private static boolean isFinding(String type, ObjectNode data) {
-        return type.equals("channel.refused")
+        return type.equals("channel.refused") || type.equals(ACCESS_REFUSED)
                 || (type.equals("review.refused") || type.equals("grant.refused"))
                 && FINDINGS.contains(data.path("reason").asText());
     }
@@ -126,6 +128,27 @@ final class OcsfFormat implements EventFormat {
             event.putObject("actor").putObject("user").put("uid", who);
         }
         event.set("resources", requestResource(data));
+        if (entry.type().equals(ACCESS_REFUSED)) {
+            accessRefused(event, data);
+        }
+    }
+
+    /**
+     * {@code refusals} (this refusal plus those only counted) is the base event's {@code count}; the span of the
+     * counted ones is {@code start_time}/{@code end_time}; the evidence names the surface that refused as the
+     * service of {@code dst_endpoint} and the client's keyed hash (never its address) as {@code src_endpoint.uid}.
+     */
+    private static void accessRefused(ObjectNode event, ObjectNode data) {
+        event.put("count", data.path("refusals").asLong(1));
+        if (data.path("suppressed").asLong() > 0) {
+            event.put("start_time", java.time.Instant.parse(data.path("suppressedSince").asText()).toEpochMilli());
+            event.put("end_time", java.time.Instant.parse(data.path("suppressedUntil").asText()).toEpochMilli());
+        }
+        ObjectNode evidence = event.putArray("evidences").addObject();
+        evidence.putObject("dst_endpoint").put("svc_name", data.path("surface").asText());
+        if (data.hasNonNull("client")) {
+            evidence.putObject("src_endpoint").put("uid", data.get("client").asText());
+        }
     }
 
     private static void standingGranted(ObjectNode event, ObjectNode data) {
@@ -250,6 +273,7 @@ final class OcsfFormat implements EventFormat {
         return switch (type) {
             case "breakglass.invoked" -> 4;
             case "channel.refused" -> 3;
+            case ACCESS_REFUSED -> data.path("code").asText().equals("credential-missing") ? 2 : 3;
             case "review.refused", "grant.refused" -> reason.equals("self-approval") || reason.equals("action-mismatch")
                     || reason.equals("digest-mismatch") || reason.equals("not-yours") ? 4
                     : FINDINGS.contains(reason) ? 3 : 1;

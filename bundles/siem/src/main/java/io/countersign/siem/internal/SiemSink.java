@@ -104,6 +104,14 @@ public final class SiemSink {
         @AttributeDefinition(description = "Most entries sent at once")
         int batchSize() default 500;
 
+        @AttributeDefinition(description = "The sink thread's nice value on Linux (0 to 19; 0 leaves it): a sink"
+                + " catching up yields the CPU to the approval path")
+        int niceness() default 10;
+
+        @AttributeDefinition(description = "While delivering, persist the cursor at most this often, in"
+                + " milliseconds (always when caught up); a crash resends at most this much more")
+        long cursorMillis() default 1000;
+
         @AttributeDefinition(description = "Milliseconds between looks at the journal while caught up")
         long pollMillis() default 200;
 
@@ -144,7 +152,15 @@ public final class SiemSink {
         runner = new SinkRunner(name, journal, format, transport, config.transport(),
                 new Cursor(state.resolve(name + ".cursor")),
                 new SinkRunner.Settings(config.batchSize(), config.pollMillis(), config.retryInitialMillis(),
-                        config.retryMaxMillis()), Clock.systemUTC()).start();
+                        config.retryMaxMillis(), config.cursorMillis(), niceness(config.niceness())),
+                Clock.systemUTC()).start();
+    }
+
+    private static int niceness(int configured) {
+        if (configured < 0 || configured > 19) {
+            throw new IllegalArgumentException("niceness must be 0 to 19, not " + configured);
+        }
+        return configured;
     }
 
     static Transport transport(Config config, String origin, EventFormat format, Map<String, String> environment)

@@ -21,8 +21,22 @@ final class SinkRunner implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkRunner.class);
 
-    /** How a runner reads, retries and waits. */
-    record Settings(int batchSize, long pollMillis, long retryInitialMillis, long retryMaxMillis) {
+    /**
+     * How a runner reads, retries and waits. {@code cursorMillis}: while delivering, the cursor is persisted at most
+     * this often (each write is two fsyncs, which bounded throughput when done per batch); it is always persisted
+     * once caught up and when the runner stops, so only a crash while delivering resends up to this much more.
+     * {@code niceness}: the runner thread's nice value on Linux (0 leaves it), so that catching up yields the CPU to
+     * the approval path ({@link ThreadNiceness}).
+     */
+    record Settings(int batchSize, long pollMillis, long retryInitialMillis, long retryMaxMillis, long cursorMillis,
+                    int niceness) {
+        Settings(int batchSize, long pollMillis, long retryInitialMillis, long retryMaxMillis) {
+            this(batchSize, pollMillis, retryInitialMillis, retryMaxMillis, 0, 0);
+        }
+
+        Settings(int batchSize, long pollMillis, long retryInitialMillis, long retryMaxMillis, long cursorMillis) {
+            this(batchSize, pollMillis, retryInitialMillis, retryMaxMillis, cursorMillis, 0);
+        }
     }
 
     private final String name;
@@ -46,6 +60,10 @@ final class SinkRunner implements Runnable {
     private String lastError;
     private Instant lastErrorAt;
     private long retries;
+    // runner thread only: what the cursor file says, and when it was last written
+    private long persisted;
+    private String confirmedHash;
+    private long persistedAtNanos;
 
     SinkRunner(String name, Journal journal, EventFormat format, Transport transport, String transportName,
                Cursor cursor, Settings settings, Clock clock) {
@@ -71,6 +89,12 @@ final class SinkRunner implements Runnable {
 
     @Override
     public void run() {
+        if (settings.niceness() > 0) {
+            String unchanged = ThreadNiceness.lower(settings.niceness());
+            if (unchanged != null) {
+                LOG.info("SIEM sink '{}' runs at the normal CPU priority: {}", name, unchanged);
+            }
+        }
         try {
             open();
             while (running) {
@@ -81,9 +105,15 @@ final class SinkRunner implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
-            LOG.error("SIEM sink '{}' stopped: {}", name, e.toString(), e);
-            failed(e);
+            if (running) {
+                LOG.error("SIEM sink '{}' stopped: {}", name, e.toString(), e);
+                failed(e);
+            } else {
+                // close() interrupted a journal read or a write: that is how a sink stops, not a failure
+                LOG.info("SIEM sink '{}' stopped during a read or send ({})", name, e.toString());
+            }
         } finally {
+            persistQuietly();
             transport.close();
             synchronized (lock) {
                 state = "stopped";
@@ -104,6 +134,9 @@ final class SinkRunner implements Runnable {
             confirmed = position.next();
             next = confirmed;
         }
+        persisted = position.next();
+        confirmedHash = position.lastHash();
+        persistedAtNanos = System.nanoTime();
         LOG.info("SIEM sink '{}' ({} over {} to {}) starts at seq {} of {}", name, format.name(), transportName,
                 transport.target(), position.next(), journal.size());
     }
@@ -154,20 +187,50 @@ final class SinkRunner implements Runnable {
         }
     }
 
-    /** Persists the cursor at {@code upTo} when it moved on. */
+    /**
+     * Takes {@code upTo} as confirmed when it moved on, and persists the cursor when {@code cursorMillis} passed
+     * since the last write or the sink is idle ({@code batch} null).
+     */
     private void advance(long upTo, List<JournalEntry> batch) throws IOException {
         long current;
         synchronized (lock) {
             current = confirmed;
         }
-        if (upTo <= current) {
-            return;
+        if (upTo > current) {
+            confirmedHash = hashOf(upTo - 1, batch);
+            synchronized (lock) {
+                confirmed = upTo;
+                lastConfirmedAt = clock.instant();
+            }
+            current = upTo;
         }
-        String hash = hashOf(upTo - 1, batch);
-        cursor.write(new Cursor.Position(upTo, hash));
+        if (current > persisted && (batch == null
+                || System.nanoTime() - persistedAtNanos >= settings.cursorMillis() * 1_000_000L)) {
+            cursor.write(new Cursor.Position(current, confirmedHash));
+            persisted = current;
+            persistedAtNanos = System.nanoTime();
+        }
+    }
+
+    private void persistQuietly() {
+        long current;
         synchronized (lock) {
-            confirmed = upTo;
-            lastConfirmedAt = clock.instant();
+            current = confirmed;
+        }
+        if (current > persisted && confirmedHash != null) {
+            // close() interrupts this thread, and an interrupted thread's FileChannel refuses to write
+            boolean interrupted = Thread.interrupted();
+            try {
+                cursor.write(new Cursor.Position(current, confirmedHash));
+                persisted = current;
+            } catch (IOException e) {
+                LOG.warn("SIEM sink '{}': could not persist the cursor at {} ({}); it resends from {}", name,
+                        current, e.toString(), persisted);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

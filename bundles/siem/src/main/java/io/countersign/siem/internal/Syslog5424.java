@@ -48,9 +48,14 @@ final class Syslog5424 {
         return message;
     }
 
+    /** RFC 5425 §4.3: what goes before the message, its length in octets in decimal and a space. */
+    static byte[] lengthPrefix(byte[] message) {
+        return (message.length + " ").getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** RFC 5425 §4.3: the message's length in octets, in decimal, a space, then the message. */
     static byte[] frame(byte[] message) {
-        byte[] length = (message.length + " ").getBytes(StandardCharsets.US_ASCII);
+        byte[] length = lengthPrefix(message);
         byte[] frame = new byte[length.length + message.length];
         System.arraycopy(length, 0, frame, 0, length.length);
         System.arraycopy(message, 0, frame, length.length, message.length);

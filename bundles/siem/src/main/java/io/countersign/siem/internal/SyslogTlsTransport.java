@@ -59,7 +59,9 @@ final class SyslogTlsTransport implements Transport {
         }
         try {
             for (SiemEvent event : events) {
-                out.write(Syslog5424.frame(syslog.message(event)));
+                byte[] message = syslog.message(event);
+                out.write(Syslog5424.lengthPrefix(message));
+                out.write(message);
             }
             out.flush();
         } catch (IOException e) {

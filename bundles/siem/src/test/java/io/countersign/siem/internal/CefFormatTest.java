@@ -54,6 +54,22 @@ class CefFormatTest {
         assertEquals("6", header(format.format(refused)).get(6));
     }
 
+    @Test
+    void accessRefusalsCarryTheirCountSurfaceAndClientHash() {
+        JournalEntry refused = Samples.all().stream().filter(e -> e.type().equals("access.refused")).findFirst()
+                .orElseThrow();
+        List<String> fields = header(format.format(refused));
+        assertEquals("access.refused", fields.get(4));
+        Map<String, String> ext = extension(fields.get(7));
+        assertEquals("4981", ext.get("cnt"));
+        assertEquals("4980", ext.get("cn2"));
+        assertEquals("suppressed", ext.get("cn2Label"));
+        assertEquals("intake-rest", ext.get("destinationServiceName"));
+        assertEquals("hmac-sha256:0123456789abcdef0123456789abcdef", ext.get("flexString1"));
+        assertEquals("credential-unknown", ext.get("reason"));
+        assertEquals("failure", ext.get("outcome"));
+    }
+
     /** Splits at unescaped pipes: the 7 header fields and the extension. */
     static List<String> header(String cef) {
         List<String> fields = new ArrayList<>();

@@ -80,9 +80,39 @@ class OcsfFormatTest {
         assertEquals(2004, classes.get("grant.refused/action-mismatch"));
         assertEquals(6003, classes.get("grant.refused/expired"));
         assertEquals(2004, classes.get("channel.refused/bad-signature"));
+        assertEquals(2004, classes.get("access.refused/credential-unknown"));
         assertEquals(3005, classes.get("standing.granted/"));
         assertEquals(6003, classes.get("request.received/"));
         assertEquals(6003, classes.get("some.future.type/"));
+    }
+
+    @Test
+    void formattingLeavesTheJournalsEntriesAsTheyWere() {
+        for (JournalEntry entry : Samples.all()) {
+            String before = entry.data().toString();
+            format.format(entry);
+            new CefFormat(Samples.ORIGIN).format(entry);
+            new PlainJsonFormat(Samples.ORIGIN).format(entry);
+            assertEquals(before, entry.data().toString(), entry.type() + ": entries are shared with the journal");
+        }
+    }
+
+    @Test
+    void accessRefusalsAreFindingsThatCountWhatWasAggregated() throws IOException {
+        List<JournalEntry> refusals = Samples.all().stream().filter(e -> e.type().equals("access.refused")).toList();
+        JsonNode carrier = MAPPER.readTree(format.format(refusals.get(0)));
+        assertEquals("access.refused: credential-unknown", carrier.at("/finding_info/title").asText());
+        assertEquals(4981, carrier.get("count").asLong());
+        assertEquals(java.time.Instant.parse("2026-12-07T09:59:03Z").toEpochMilli(), carrier.get("start_time").asLong());
+        assertEquals(java.time.Instant.parse("2026-12-07T10:00:02Z").toEpochMilli(), carrier.get("end_time").asLong());
+        assertEquals("intake-rest", carrier.at("/evidences/0/dst_endpoint/svc_name").asText());
+        assertEquals("hmac-sha256:0123456789abcdef0123456789abcdef",
+                carrier.at("/evidences/0/src_endpoint/uid").asText());
+        assertEquals(3, carrier.get("severity_id").asInt());
+        JsonNode summary = MAPPER.readTree(format.format(refusals.get(1)));
+        assertEquals(300, summary.get("count").asLong());
+        assertTrue(summary.at("/evidences/0/src_endpoint").isMissingNode(), "a summary names no single client");
+        assertEquals(2, summary.get("severity_id").asInt());
     }
 
     @Test

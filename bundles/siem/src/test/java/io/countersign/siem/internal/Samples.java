@@ -68,6 +68,15 @@ final class Samples {
                 + "\"at\":\"2026-12-07T10:00:01Z\",\"evidence\":{\"timestamp\":\"1\"}}"},
         {"channel.refused", "{\"channel\":\"slack\",\"code\":\"suppressed\",\"count\":1234,\"detail\":\"over the rate\","
                 + "\"at\":\"2026-12-07T10:00:02Z\",\"evidence\":{}}"},
+        {"access.refused", "{\"surface\":\"intake-rest\",\"code\":\"credential-unknown\",\"status\":401,"
+                + "\"at\":\"2026-12-07T10:00:03Z\",\"detail\":\"an agent API key is required (POST /v1/actions)\","
+                + "\"client\":\"hmac-sha256:0123456789abcdef0123456789abcdef\",\"refusals\":4981,\"suppressed\":4980,"
+                + "\"suppressedSince\":\"2026-12-07T09:59:03Z\",\"suppressedUntil\":\"2026-12-07T10:00:02Z\","
+                + "\"suppressedClients\":12}"},
+        {"access.refused", "{\"surface\":\"intake-mcp\",\"code\":\"credential-missing\",\"status\":401,"
+                + "\"at\":\"2026-12-07T10:01:00Z\",\"detail\":\"300 refusals were counted\",\"refusals\":300,"
+                + "\"suppressed\":300,\"suppressedSince\":\"2026-12-07T10:00:00Z\","
+                + "\"suppressedUntil\":\"2026-12-07T10:00:59Z\",\"suppressedClients\":1}"},
         {"channel.viewed", "{" + R + ",\"channel\":\"email\",\"code\":\"link-opened\",\"detail\":\"GET\","
                 + "\"at\":\"2026-12-07T10:00:02Z\",\"evidence\":{},\"reviewer\":\"bob\"}"},
         {"standing.granted", "{" + R + ",\"standing\":{\"id\":\"s-1\",\"approver\":\"bob\",\"group\":\"data-owners\","

@@ -20,7 +20,7 @@ class SinkRunnerTest {
     private static final SinkRunner.Settings FAST = new SinkRunner.Settings(7, 1, 1, 4);
 
     /** Receives everything; fails on the calls whose number is in {@code failOn}; confirms {@code lag} events late. */
-    static final class Receiver implements Transport {
+    static class Receiver implements Transport {
         final List<Long> received = new ArrayList<>();
         final java.util.Set<Integer> failOn;
         final int lag;
@@ -104,6 +104,24 @@ class SinkRunnerTest {
     }
 
     @Test
+    void whileDeliveringTheCursorIsPersistedAtMostEveryCursorMillisAndAlwaysOnceCaughtUp() throws Exception {
+        MemoryJournal journal = new MemoryJournal().add(50);
+        Receiver receiver = new Receiver(0);
+        SinkRunner runner = new SinkRunner("t", journal, new PlainJsonFormat("o"), receiver, "memory",
+                new Cursor(dir.resolve("t.cursor")), new SinkRunner.Settings(7, 1, 1, 4, 3_600_000),
+                Clock.systemUTC());
+        runner.open();
+        for (int i = 0; i < 8; i++) { // 8 × 7 = 56 ≥ 50: everything sent and confirmed, no idle step yet
+            runner.step();
+        }
+        assertEquals(50, runner.status().confirmed());
+        assertEquals(0, new Cursor(dir.resolve("t.cursor")).read().next(), "not written while delivering");
+        runner.step(); // nothing new: caught up, so the cursor is written now
+        assertEquals(new Cursor.Position(50, journal.read(49, 1).get(0).hash()),
+                new Cursor(dir.resolve("t.cursor")).read());
+    }
+
+    @Test
     void aRestartResumesAtThePersistedCursorAndResendsOnlyWhatWasUnconfirmed() throws Exception {
         MemoryJournal journal = new MemoryJournal().add(50);
         Receiver first = new Receiver(5); // confirms all but the last 5 it was sent
@@ -170,5 +188,34 @@ class SinkRunnerTest {
         runner.close();
         assertEquals("stopped", runner.status().state());
         inOrderWithoutGaps(new ArrayList<>(receiver.received), 30);
+    }
+
+    @Test
+    void stoppingWhileDeliveringPersistsWhatWasConfirmedThoughTheThreadIsInterrupted() throws Exception {
+        MemoryJournal journal = new MemoryJournal().add(5_000);
+        Receiver slow = new Receiver(0) {
+            @Override
+            public long send(List<SiemEvent> events) throws IOException {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("stopped");
+                }
+                return super.send(events);
+            }
+        };
+        SinkRunner runner = new SinkRunner("t", journal, new PlainJsonFormat("o"), slow, "memory",
+                new Cursor(dir.resolve("t.cursor")), new SinkRunner.Settings(7, 1, 1, 4, 3_600_000),
+                Clock.systemUTC()).start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (runner.status().confirmed() < 100 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        runner.close();
+        long confirmed = runner.status().confirmed();
+        assertTrue(confirmed >= 100 && confirmed < 5_000, "stopped while delivering: " + confirmed);
+        assertEquals(new Cursor.Position(confirmed, journal.read(confirmed - 1, 1).get(0).hash()),
+                new Cursor(dir.resolve("t.cursor")).read());
     }
 }

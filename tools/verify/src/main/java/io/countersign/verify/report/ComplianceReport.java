@@ -25,6 +25,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -51,64 +56,187 @@ public final class ComplianceReport {
     private ComplianceReport() {
     }
 
-    /** Verifies {@code bundle} and writes the report zip for its period to {@code out}. */
-    public static Path write(Path bundle, Path keys, String framework, int sampleSize, Path out)
-            throws VerifiedEvidence.Rejected, IOException {
-        Framework chosen = Framework.parse(framework);
-        VerifiedEvidence evidence = VerifiedEvidence.of(bundle, keys);
-        try (Derived derived = derive(evidence, chosen, sampleSize)) {
-            return write(bundle, evidence, chosen, sampleSize, derived, out);
+    /**
+     * With {@code -Dcountersign.timings=true}, each phase's wall time and the process's CPU time in it go to stderr
+     * (the benchmark reads them): on a machine shared with other work, CPU time says more than wall time.
+     */
+    private static final class Timings {
+        private static final boolean ON = Boolean.getBoolean("countersign.timings");
+        private final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        private long wall = System.nanoTime();
+        private long cpu = os.getProcessCpuTime();
+
+        void phase(String name) {
+            if (!ON) {
+                return;
+            }
+            long nowWall = System.nanoTime();
+            long nowCpu = os.getProcessCpuTime();
+            System.err.printf(java.util.Locale.ROOT, "TIMING %s: %.1f s wall, %.1f s CPU%n", name,
+                    (nowWall - wall) / 1e9, (nowCpu - cpu) / 1e9);
+            wall = nowWall;
+            cpu = nowCpu;
+        }
+
+        static void thread(String name, long cpuNanos, long wallNanos) {
+            if (ON) {
+                System.err.printf(java.util.Locale.ROOT, "TIMING %s: %.1f s wall, %.1f s CPU (its own thread)%n",
+                        name, wallNanos / 1e9, cpuNanos / 1e9);
+            }
         }
     }
 
-    private static Path write(Path bundle, VerifiedEvidence evidence, Framework chosen, int sampleSize,
-                              Derived derived, Path out) throws IOException {
+    /**
+     * Verifies {@code bundle} and writes the report zip for its period to {@code out}, in one read of the entries:
+     * each entry the verifier reads is handed to the derivation, and the zip is moved into place only if the bundle
+     * verified. The evidence member is deflated and hashed on another thread meanwhile.
+     */
+    public static Path write(Path bundle, Path keys, String framework, int sampleSize, Path out)
+            throws VerifiedEvidence.Rejected, IOException {
+        Framework chosen = Framework.parse(framework);
+        Path partial = out.resolveSibling(out.getFileName() + ".partial");
+        AtomicBoolean abandoned = new AtomicBoolean();
+        ExecutorService copier = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "report-evidence");
+            thread.setDaemon(true);
+            return thread;
+        });
+        boolean written = false;
+        try (OutputStream file = Files.newOutputStream(partial)) {
+            ZipOutputStream zip = new ZipOutputStream(new java.io.BufferedOutputStream(file, 1 << 16));
+            Future<String> evidenceDigest = copier.submit(() -> copyEvidence(bundle, zip, abandoned));
+            Timings timings = new Timings();
+            Derived derived;
+            try {
+                derived = derive(bundle, keys, chosen, sampleSize);
+                timings.phase("verify and derive in one pass (the evidence copy running alongside)");
+            } catch (VerifiedEvidence.Rejected | RuntimeException e) {
+                abandoned.set(true);
+                awaitQuietly(evidenceDigest);
+                throw e;
+            }
+            try (derived) {
+                byte[] pdf = ReportPdf.render(new String(derived.small().get(ReportFormat.HTML),
+                        StandardCharsets.UTF_8));
+                timings.phase("render the PDF");
+                Map<String, String> digests = new LinkedHashMap<>();
+                digests.put(ReportFormat.EVIDENCE, await(evidenceDigest));
+                timings.phase("wait for the evidence copy");
+                for (String name : derived.names()) {
+                    digests.put(name, member(zip, name, member -> derived.writeTo(name, member)));
+                }
+                digests.put(ReportFormat.PDF, member(zip, ReportFormat.PDF, member -> member.write(pdf)));
+                byte[] manifest = manifest(derived.evidence(), chosen, sampleSize, digests);
+                member(zip, ReportFormat.MANIFEST, member -> member.write(manifest));
+                zip.finish();
+                zip.flush();
+                timings.phase("write the derived members, the records, the PDF and the manifest");
+            }
+            written = true;
+        } finally {
+            copier.shutdownNow();
+            if (!written) {
+                Files.deleteIfExists(partial);
+            }
+        }
+        Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return out;
+    }
+
+    /** The evidence member, first in the zip: deflated at the fastest level (it is most of the zip); its SHA-256. */
+    private static String copyEvidence(Path bundle, ZipOutputStream zip, AtomicBoolean abandoned) throws IOException {
+        long startedCpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        long startedWall = System.nanoTime();
+        MessageDigest digest = sha256();
+        zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
+        zip.putNextEntry(entry(ReportFormat.EVIDENCE));
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(bundle)) {
+            for (int n = in.read(buffer); n >= 0 && !abandoned.get(); n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+                zip.write(buffer, 0, n);
+            }
+        }
+        if (abandoned.get()) {
+            return null;
+        }
+        zip.closeEntry();
+        zip.setLevel(java.util.zip.Deflater.DEFAULT_COMPRESSION);
+        String hex = HexFormat.of().formatHex(digest.digest());
+        Timings.thread("hash and deflate evidence.zip", java.lang.management.ManagementFactory.getThreadMXBean()
+                .getCurrentThreadCpuTime() - startedCpu, System.nanoTime() - startedWall);
+        return hex;
+    }
+
+    private static String await(Future<String> digest) throws IOException {
+        try {
+            return digest.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the evidence was copied");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("copying the evidence failed", e.getCause());
+        }
+    }
+
+    private static void awaitQuietly(Future<String> digest) {
+        try {
+            digest.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // the report is abandoned already; why its evidence copy failed too does not matter
+        }
+    }
+
+    /** Writes what {@code body} writes as the member {@code name}; its SHA-256 hex. */
+    private static String member(ZipOutputStream zip, String name, MemberBody body) throws IOException {
+        MessageDigest digest = sha256();
+        zip.putNextEntry(entry(name));
+        body.write(new java.security.DigestOutputStream(new java.io.FilterOutputStream(zip) {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void close() {
+                // the zip stays open for the next member
+            }
+        }, digest));
+        zip.closeEntry();
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private interface MemberBody {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** The manifest (last member): the period, the closing checkpoint, and the SHA-256 of every other member. */
+    private static byte[] manifest(VerifiedEvidence evidence, Framework framework, int sampleSize,
+                                   Map<String, String> digests) {
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("format", ReportFormat.FORMAT);
-        manifest.put("framework", chosen.id());
+        manifest.put("framework", framework.id());
         manifest.put("from", evidence.from().toString());
         manifest.put("to", evidence.to().toString());
         manifest.put("sampleSize", sampleSize);
         manifest.put("origin", evidence.origin());
         manifest.put("checkpointSize", evidence.checkpointSize());
         manifest.put("checkpointRoot", evidence.checkpointRoot());
-        ObjectNode digests = manifest.putObject("members");
-        for (String name : derived.names()) {
-            MessageDigest digest = sha256();
-            derived.writeTo(name, new java.security.DigestOutputStream(OutputStream.nullOutputStream(), digest));
-            digests.put(name, HexFormat.of().formatHex(digest.digest()));
-        }
-        byte[] pdf = ReportPdf.render(new String(derived.small().get(ReportFormat.HTML), StandardCharsets.UTF_8));
-        digests.put(ReportFormat.PDF, sha256(pdf));
-        MessageDigest evidenceDigest = sha256();
-        try (InputStream in = Files.newInputStream(bundle)) {
-            in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), evidenceDigest));
-        }
-        digests.put(ReportFormat.EVIDENCE, HexFormat.of().formatHex(evidenceDigest.digest()));
-        Path partial = out.resolveSibling(out.getFileName() + ".partial");
-        try (OutputStream file = Files.newOutputStream(partial);
-             ZipOutputStream zip = new ZipOutputStream(new java.io.BufferedOutputStream(file, 1 << 16))) {
-            member(zip, ReportFormat.MANIFEST, json(manifest));
-            for (String name : derived.names()) {
-                zip.putNextEntry(entry(name));
-                derived.writeTo(name, zip);
-                zip.closeEntry();
-            }
-            member(zip, ReportFormat.PDF, pdf);
-            // the evidence is most of the zip (gigabytes for a busy month): the fastest deflate level takes a
-            // fraction of the default's time for a little more size; members' bytes are the same either way
-            zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
-            zip.putNextEntry(entry(ReportFormat.EVIDENCE));
-            try (InputStream in = Files.newInputStream(bundle)) {
-                in.transferTo(zip);
-            }
-            zip.closeEntry();
-        }
-        Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return out;
+        ObjectNode members = manifest.putObject("members");
+        digests.forEach(members::put);
+        return json(manifest);
     }
 
-    /** Verifies the report's evidence and makes every derived member again; the differences say what was changed. */
+    /**
+     * Verifies the report's evidence and, in the same read of its entries, makes every derived member again; the
+     * differences say what was changed. The manifest must be the one those members, the evidence and the PDF give.
+     */
     public static Check check(Path report, Path keys) throws VerifiedEvidence.Rejected, IOException {
         Path evidenceCopy = Files.createTempFile("countersign-report-evidence", ".zip");
         try (ZipFile zip = new ZipFile(report.toFile())) {
@@ -128,27 +256,57 @@ public final class ComplianceReport {
             if (!ReportFormat.FORMAT.equals(manifest.path("format").asText())) {
                 throw new VerifiedEvidence.Rejected("not a " + ReportFormat.FORMAT + " report");
             }
-            try (InputStream in = zip.getInputStream(zip.getEntry(ReportFormat.EVIDENCE))) {
+            Framework framework;
+            try {
+                framework = Framework.parse(manifest.path("framework").asText());
+            } catch (IllegalArgumentException e) {
+                throw new VerifiedEvidence.Rejected(ReportFormat.MANIFEST + ": " + e.getMessage());
+            }
+            if (!manifest.path("sampleSize").canConvertToInt() || manifest.path("sampleSize").asInt() < 0) {
+                throw new VerifiedEvidence.Rejected(ReportFormat.MANIFEST + ": sampleSize is not a count");
+            }
+            Timings timings = new Timings();
+            MessageDigest evidenceDigest = sha256();
+            try (InputStream in = new java.security.DigestInputStream(
+                    zip.getInputStream(zip.getEntry(ReportFormat.EVIDENCE)), evidenceDigest)) {
                 Files.copy(in, evidenceCopy, StandardCopyOption.REPLACE_EXISTING);
             }
-            VerifiedEvidence evidence = VerifiedEvidence.of(evidenceCopy, keys);
-            Framework framework = Framework.parse(manifest.path("framework").asText());
-            List<String> differences = new ArrayList<>();
-            if (!manifest.path("from").asText().equals(evidence.from().toString())
-                    || !manifest.path("to").asText().equals(evidence.to().toString())) {
-                differences.add(ReportFormat.MANIFEST + ": the period is not the evidence bundle's range");
-            }
-            try (Derived derived = derive(evidence, framework, manifest.path("sampleSize").asInt())) {
-                return check(zip, names, evidence, framework, derived, differences);
+            timings.phase("inflate and hash evidence.zip to a temporary file");
+            int sampleSize = manifest.path("sampleSize").asInt();
+            try (Derived derived = derive(evidenceCopy, keys, framework, sampleSize)) {
+                timings.phase("verify and derive in one pass");
+                VerifiedEvidence evidence = derived.evidence();
+                List<String> differences = new ArrayList<>();
+                if (!manifest.path("from").asText().equals(evidence.from().toString())
+                        || !manifest.path("to").asText().equals(evidence.to().toString())) {
+                    differences.add(ReportFormat.MANIFEST + ": the period is not the evidence bundle's range");
+                }
+                Check check = check(zip, names, manifest, HexFormat.of().formatHex(evidenceDigest.digest()),
+                        framework, sampleSize, derived, differences);
+                timings.phase("compare the members, the records, the PDF's text and the manifest");
+                return check;
             }
         } finally {
             Files.deleteIfExists(evidenceCopy);
         }
     }
 
-    private static Check check(ZipFile zip, Set<String> names, VerifiedEvidence evidence, Framework framework,
-                               Derived derived, List<String> differences) throws IOException {
+    private static Check check(ZipFile zip, Set<String> names, JsonNode manifest, String evidenceDigest,
+                               Framework framework, int sampleSize, Derived derived, List<String> differences)
+            throws IOException {
+        VerifiedEvidence evidence = derived.evidence();
         Map<String, byte[]> expected = derived.small();
+        Map<String, String> digests = new LinkedHashMap<>();
+        digests.put(ReportFormat.EVIDENCE, evidenceDigest);
+        for (String name : derived.names()) {
+            MessageDigest digest = sha256();
+            derived.writeTo(name, new java.security.DigestOutputStream(OutputStream.nullOutputStream(), digest));
+            digests.put(name, HexFormat.of().formatHex(digest.digest()));
+        }
+        if (names.contains(ReportFormat.PDF)) {
+            digests.put(ReportFormat.PDF, sha256(read(zip, ReportFormat.PDF)));
+        }
+
         for (String name : derived.names()) {
             if (!names.contains(name)) {
                 differences.add(name + ": missing");
@@ -162,8 +320,9 @@ public final class ComplianceReport {
                 continue;
             }
             byte[] actual = read(zip, name);
-            if (!java.util.Arrays.equals(actual, expected.get(name))) {
-                differences.add(name + ": " + firstDifference(name, expected.get(name), actual));
+            byte[] wanted = derived.bytes(name);
+            if (!java.util.Arrays.equals(actual, wanted)) {
+                differences.add(name + ": " + firstDifference(name, wanted, actual));
             }
         }
         if (!names.contains(ReportFormat.PDF)) {
@@ -190,6 +349,15 @@ public final class ComplianceReport {
         known.add(ReportFormat.EVIDENCE);
         names.stream().filter(name -> !known.contains(name)).sorted()
                 .forEach(name -> differences.add(name + ": not a member of a report"));
+        if (differences.isEmpty()) {
+            // checked last: a member that differs makes its digest differ too, and the member says more
+            byte[] expectedManifest = manifest(evidence, framework, sampleSize, digests);
+            byte[] actualManifest = read(zip, ReportFormat.MANIFEST);
+            if (!java.util.Arrays.equals(expectedManifest, actualManifest)) {
+                differences.add(ReportFormat.MANIFEST + ": " + firstDifference(ReportFormat.MANIFEST,
+                        expectedManifest, actualManifest));
+            }
+        }
         JsonNode figures = JSON.readTree(expected.get(ReportFormat.FIGURES));
         return new Check(evidence.from() + " to " + evidence.to(), framework.id(),
                 figures.path("requests").path("total").asLong(), List.copyOf(differences));
@@ -252,48 +420,97 @@ public final class ComplianceReport {
     }
 
     /**
-     * The members computed from the evidence: population.csv on disk ({@link Rows}), the others in memory, and
-     * {@link #names} in the order the zip holds them.
+     * The members computed from the verified evidence: population.csv on disk ({@link Rows}), the change records on
+     * disk ({@link Records}) and rendered when written, the others in memory; {@link #names} in the order the zip
+     * holds them (after evidence.zip, before report.pdf and the manifest).
      */
-    record Derived(Map<String, byte[]> small, Rows population) implements AutoCloseable {
+    record Derived(VerifiedEvidence evidence, Map<String, byte[]> small, Rows population, Records records,
+                   Map<String, String> recordMembers) implements AutoCloseable {
 
         List<String> names() {
-            return List.of(ReportFormat.HTML, ReportFormat.FIGURES, ReportFormat.POPULATION, ReportFormat.EXCEPTIONS,
-                    ReportFormat.SAMPLE);
+            List<String> names = new ArrayList<>(List.of(ReportFormat.HTML, ReportFormat.FIGURES,
+                    ReportFormat.POPULATION, ReportFormat.EXCEPTIONS, ReportFormat.SAMPLE));
+            names.addAll(recordMembers.keySet());
+            return names;
+        }
+
+        /** The member's bytes; population.csv is the one member too large for this and is only streamed. */
+        byte[] bytes(String name) {
+            if (name.equals(ReportFormat.POPULATION)) {
+                throw new IllegalArgumentException("population.csv is streamed");
+            }
+            byte[] member = small.get(name);
+            if (member != null) {
+                return member;
+            }
+            String request = recordMembers.get(name);
+            if (request == null) {
+                throw new IllegalArgumentException(name + " is not a derived member");
+            }
+            var record = records.record(request).orElseThrow();
+            return (name.endsWith(".json") ? record.toJson() : record.toHtml()).getBytes(StandardCharsets.UTF_8);
         }
 
         void writeTo(String name, OutputStream out) throws IOException {
             if (name.equals(ReportFormat.POPULATION)) {
                 population.writeTo(out, Csv.populationHeader());
             } else {
-                out.write(small.get(name));
+                out.write(bytes(name));
             }
         }
 
         @Override
         public void close() {
-            population.close();
+            try {
+                population.close();
+            } finally {
+                records.close();
+            }
         }
     }
 
-    static Derived derive(VerifiedEvidence evidence, Framework framework, int sampleSize) {
+    /** Verifies {@code bundle} and derives the members from its entries in the same read; nothing if it fails. */
+    static Derived derive(Path bundle, Path keys, Framework framework, int sampleSize)
+            throws VerifiedEvidence.Rejected {
         Rows rows = new Rows();
+        Records[] records = new Records[1];
         try {
-            Period period = new Period(evidence.from(), evidence.to(), Sample.seed(evidence), sampleSize, rows);
-            evidence.forEachEntry(period::accept);
-            period.finish();
-            ObjectNode figures = Figures.of(period, evidence, framework);
-            ObjectNode sample = Sample.of(period, evidence);
+            Period[] period = new Period[1];
+            VerifiedEvidence evidence;
+            try {
+                evidence = VerifiedEvidence.of(bundle, keys, stated -> {
+                    records[0] = new Records(stated.entries());
+                    period[0] = new Period(stated.from(), stated.to(), Sample.seed(stated), sampleSize, rows,
+                            records[0]);
+                    return period[0]::accept;
+                });
+            } catch (Records.Overflow e) {
+                throw new VerifiedEvidence.Rejected("the evidence bundle is not what its manifest says: "
+                        + e.getMessage());
+            }
+            period[0].finish();
+            List<String> recorded = period[0].recordedRequests().stream()
+                    .filter(request -> records[0].record(request).isPresent()).toList();
+            ObjectNode figures = Figures.of(period[0], evidence, framework);
+            ObjectNode sample = Sample.of(period[0], evidence);
             Map<String, byte[]> members = new LinkedHashMap<>();
-            members.put(ReportFormat.HTML, ReportHtml.render(figures, framework, period.exceptions(), sample)
-                    .getBytes(StandardCharsets.UTF_8));
+            members.put(ReportFormat.HTML, ReportHtml.render(figures, framework, period[0].exceptions(), sample,
+                    new java.util.HashSet<>(recorded)).getBytes(StandardCharsets.UTF_8));
             members.put(ReportFormat.FIGURES, json(figures));
-            members.put(ReportFormat.EXCEPTIONS, Csv.exceptions(period.exceptions())
+            members.put(ReportFormat.EXCEPTIONS, Csv.exceptions(period[0].exceptions())
                     .getBytes(StandardCharsets.UTF_8));
             members.put(ReportFormat.SAMPLE, json(sample));
-            return new Derived(members, rows);
-        } catch (RuntimeException e) {
+            Map<String, String> recordMembers = new LinkedHashMap<>();
+            for (String request : recorded) {
+                recordMembers.put(Records.member(request, "json"), request);
+                recordMembers.put(Records.member(request, "html"), request);
+            }
+            return new Derived(evidence, members, rows, records[0], recordMembers);
+        } catch (VerifiedEvidence.Rejected | RuntimeException e) {
             rows.close();
+            if (records[0] != null) {
+                records[0].close();
+            }
             throw e;
         }
     }
@@ -351,12 +568,6 @@ public final class ComplianceReport {
         ZipEntry entry = new ZipEntry(name);
         entry.setTime(0);
         return entry;
-    }
-
-    private static void member(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
-        zip.putNextEntry(entry(name));
-        zip.write(bytes);
-        zip.closeEntry();
     }
 
     private static byte[] json(JsonNode node) {

@@ -1,6 +1,7 @@
 package io.countersign.verify.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.countersign.records.ChangeRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -89,6 +90,7 @@ final class Period {
     private final byte[] sampleSeed;
     private final int sampleSize;
     private final Rows rows;
+    private final Records records;
     /** The requests of the population whose rows may still change, in receipt order. */
     private final Map<String, Row> population = new LinkedHashMap<>();
     private int received;
@@ -110,12 +112,13 @@ final class Period {
     private final Map<String, BreakGlassRow> breakGlassReviews = new HashMap<>();
     private final Map<String, String> closedReviewRequests = new HashMap<>();
 
-    Period(Instant from, Instant to, byte[] sampleSeed, int sampleSize, Rows rows) {
+    Period(Instant from, Instant to, byte[] sampleSeed, int sampleSize, Rows rows, Records records) {
         this.from = from;
         this.to = to;
         this.sampleSeed = sampleSeed;
         this.sampleSize = sampleSize;
         this.rows = rows;
+        this.records = records;
     }
 
     Instant from() {
@@ -126,14 +129,17 @@ final class Period {
         return to;
     }
 
-    void accept(JsonNode entry) {
-        Instant time = Instant.parse(entry.path("time").asText());
+    /** The next verified entry, in seq order, with its seq and entry hash (for the change records). */
+    void accept(long seq, byte[] hash, Instant time, JsonNode entry) {
         if (time.isBefore(from) || !time.isBefore(to)) {
             return;
         }
         String type = entry.path("type").asText();
         JsonNode data = entry.path("data");
         String request = data.path("request").asText(null);
+        if (request != null && ChangeRecord.TYPES.contains(type)) {
+            records.accept(request, seq, hash, entry);
+        }
         Row row = request == null ? null : population.get(request);
         switch (type) {
             case "request.received" -> received(request, data);
@@ -291,6 +297,7 @@ final class Period {
     /** No later entry changes this row: it is written and counted, and forgotten. */
     private void done(Row row) {
         population.remove(row.request);
+        records.done(row.request);
         rows.put(row.ordinal, Csv.populationLine(row));
         byStatus.merge(row.status, 1L, Long::sum);
         byPolicyOutcome.merge(row.policyOutcome, 1L, Long::sum);
@@ -355,6 +362,17 @@ final class Period {
 
     List<Exception> exceptions() {
         return List.copyOf(exceptions);
+    }
+
+    /** The requests that get a change record: the sample's and those the exceptions name, sorted. */
+    List<String> recordedRequests() {
+        java.util.TreeSet<String> named = new java.util.TreeSet<>(sample());
+        for (Exception exception : exceptions) {
+            if (exception.request() != null && !exception.request().isEmpty()) {
+                named.add(exception.request());
+            }
+        }
+        return List.copyOf(named);
     }
 
     List<Activation> activations() {

@@ -19,7 +19,9 @@ final class ReportHtml {
     private ReportHtml() {
     }
 
-    static String render(JsonNode figures, Framework framework, List<Period.Exception> exceptions, JsonNode sample) {
+    /** @param recorded the requests whose change record is a member of the report, linked where they are named */
+    static String render(JsonNode figures, Framework framework, List<Period.Exception> exceptions, JsonNode sample,
+                         java.util.Set<String> recorded) {
         StringBuilder html = new StringBuilder(64 * 1024);
         String title = "Countersign approvals report: " + framework.shortName() + ", "
                 + figures.path("period").path("from").asText() + " to " + figures.path("period").path("to").asText();
@@ -89,9 +91,9 @@ final class ReportHtml {
                             + "</th><th style=\"width:22%\">Request</th><th>Detail</th></tr>\n");
             for (Period.Exception exception : exceptions.subList(0, Math.min(MAX_EXCEPTION_ROWS, exceptions.size()))) {
                 html.append("<tr><td>").append(escape(exception.kind())).append("</td><td>")
-                        .append(escape(exception.at().toString())).append("</td><td><code>")
-                        .append(escape(exception.request() == null ? "" : exception.request()))
-                        .append("</code></td><td>").append(escape(exception.detail())).append("</td></tr>\n");
+                        .append(escape(exception.at().toString())).append("</td><td>")
+                        .append(requestLink(exception.request() == null ? "" : exception.request(), recorded))
+                        .append("</td><td>").append(escape(exception.detail())).append("</td></tr>\n");
             }
             html.append("</table>\n");
         }
@@ -101,10 +103,17 @@ final class ReportHtml {
                 .append(escape(sample.path("seed").asText())).append("</code> (").append(escape(sample.path("method")
                         .asText())).append("). The full population is in population.csv.</p>\n<ol>\n");
         for (JsonNode request : sample.path("requests")) {
-            html.append("<li><code>").append(escape(request.asText())).append("</code></li>\n");
+            html.append("<li>").append(requestLink(request.asText(), recorded)).append("</li>\n");
         }
         html.append("</ol>\n</main>\n</body></html>\n");
         return html.toString();
+    }
+
+    /** The request id, linked to its change record (records/ID.html) when the report holds one. */
+    private static String requestLink(String request, java.util.Set<String> recorded) {
+        String code = "<code>" + escape(request) + "</code>";
+        return recorded.contains(request) ? "<a href=\"" + escape(Records.member(request, "html")) + "\">" + code
+                + "</a>" : code;
     }
 
     /** A figure's name as a reader says it: "events.grants.refused.action-mismatch" is "grants refused: action mismatch". */

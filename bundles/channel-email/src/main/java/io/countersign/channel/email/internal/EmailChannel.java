@@ -1,5 +1,6 @@
 package io.countersign.channel.email.internal;
 
+import io.countersign.api.ConsoleLinks;
 import io.countersign.camel.ReviewChannel;
 import java.time.Clock;
 import org.apache.camel.RoutesBuilder;
@@ -7,6 +8,10 @@ import org.apache.camel.builder.RouteBuilder;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +36,10 @@ public final class EmailChannel implements ReviewChannel {
     private final EmailSettings settings;
     private final Clock clock;
     private final LinkTokens tokens;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ConsoleLinks console;
 
     @Activate
     public EmailChannel(EmailConfig config) {
@@ -62,7 +71,7 @@ public final class EmailChannel implements ReviewChannel {
             @Override
             public void configure() {
                 from(ENDPOINT).routeId("countersign-email")
-                        .process(new ReviewMailComposer(settings, clock, tokens))
+                        .process(new ReviewMailComposer(settings, clock, tokens, () -> console))
                         .process(new SmtpDelivery(getContext(), settings));
             }
         };

@@ -3,6 +3,7 @@ package io.countersign.channel.email.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.ConsoleLinks;
 import io.countersign.api.notify.Notification;
 import io.countersign.api.notify.NotificationKind;
 import io.countersign.camel.ChannelRejectedException;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -46,10 +48,12 @@ final class ReviewMailComposer implements Processor {
     private final EmailSettings settings;
     private final Clock clock;
     private final LinkTokens tokens;
+    private final Supplier<ConsoleLinks> console;
     private final SecureRandom random = new SecureRandom();
     private final Session session;
 
-    ReviewMailComposer(EmailSettings settings, Clock clock, LinkTokens tokens) {
+    ReviewMailComposer(EmailSettings settings, Clock clock, LinkTokens tokens, Supplier<ConsoleLinks> console) {
+        this.console = console;
         this.settings = settings;
         this.clock = clock;
         this.tokens = tokens;
@@ -63,7 +67,7 @@ final class ReviewMailComposer implements Processor {
             throw new ChannelRejectedException("the email channel takes notifications, not "
                     + exchange.getIn().getBody());
         }
-        RequestSummary summary = RequestSummary.of(notification.view());
+        RequestSummary summary = RequestSummary.of(notification.view(), console.get());
         ObjectNode reference;
         String messageIdField;
         MimeMessage message;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.ApprovalService;
 import io.countersign.api.ChannelEvent;
+import io.countersign.api.ConsoleLinks;
 import io.countersign.api.Directory;
 import io.countersign.api.RequestView;
 import io.countersign.api.RequesterActivity;
@@ -36,6 +37,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +76,10 @@ public final class ReviewPage implements HttpRoute {
     private final FormOrigin formOrigin;
     private final LinkTokens csrfTokens = new LinkTokens();
     private final TokenMemory memory = new TokenMemory(MAX_REMEMBERED_TOKENS);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ConsoleLinks console;
 
     @Activate
     public ReviewPage(@Reference ApprovalService approvals, @Reference Directory directory,
@@ -134,7 +142,7 @@ public final class ReviewPage implements HttpRoute {
                     evidence(request, token.tokenHash()), "the request of a known token is gone");
             return;
         }
-        RequestSummary summary = RequestSummary.of(view.get());
+        RequestSummary summary = RequestSummary.of(view.get(), console);
         String csrf = cookie.read(token.tokenHash(), request.getHeaders().getValuesList(HttpHeader.COOKIE))
                 .orElseGet(csrfTokens::next);
         URI action = null;
@@ -329,7 +337,7 @@ public final class ReviewPage implements HttpRoute {
 
     private void answerAccepted(Request request, Response response, Callback callback, Verdict verdict,
                                 RequestView view) {
-        RequestSummary summary = RequestSummary.of(view);
+        RequestSummary summary = RequestSummary.of(view, console);
         if (wantsJson(request)) {
             ObjectNode body = JSON.objectNode();
             body.put("status", "accepted");
@@ -354,9 +362,10 @@ public final class ReviewPage implements HttpRoute {
             case NOT_PENDING -> "This request is already decided";
             case REPLAYED -> "This review link was already used";
             case DIGEST_MISMATCH -> "The request changed since you saw it";
+            case STEP_UP_REQUIRED -> "This approval needs a passkey: approve it in the console";
         };
         int status = switch (refused.reason()) {
-            case SELF_APPROVAL, NOT_ELIGIBLE -> 403;
+            case SELF_APPROVAL, NOT_ELIGIBLE, STEP_UP_REQUIRED -> 403;
             case ALREADY_VOTED, NOT_PENDING, REPLAYED, DIGEST_MISMATCH -> 409;
         };
         String detail = refused.detail() == null ? heading : refused.detail();

@@ -16,9 +16,9 @@ final class ReviewPages {
             + "max-width:760px;margin:24px auto;padding:0 16px}"
             // a digest or parameters JSON has no break opportunities: without these the page grows wider than a phone
             + "td,code,pre,li{overflow-wrap:anywhere}table{max-width:100%}"
-            + "button{font-size:16px;min-height:44px;padding:8px 20px;margin:8px 8px 0 0;border-radius:4px;"
-            + "border:1px solid #888}"
-            + "button.approve{background:#1e7d32;color:#fff}button.deny{background:#b3261e;color:#fff}"
+            + "button,a.approve{font-size:16px;min-height:44px;padding:8px 20px;margin:8px 8px 0 0;border-radius:4px;"
+            + "border:1px solid #888;box-sizing:border-box}a.approve{display:inline-block;text-decoration:none}"
+            + ".approve{background:#1e7d32;color:#fff}button.deny{background:#b3261e;color:#fff}"
             + "textarea{width:100%;min-height:4em}blockquote{margin:8px 0;padding:4px 12px;border-left:4px solid #b3261e}"
             + ".who{font-weight:bold}.notice{padding:8px 12px;background:#fff4ce;border:1px solid #e0c060}";
 
@@ -58,12 +58,23 @@ final class ReviewPages {
                     .append("<p><label for=\"comment\">Comment (a reason is required to deny)</label><br>\n")
                     .append("<textarea id=\"comment\" name=\"comment\" maxlength=\"").append(MAX_COMMENT)
                     .append("\"></textarea></p>\n")
-                    .append("<button class=\"approve\" type=\"submit\" name=\"verdict\" value=\"approve\">Approve"
-                            + "</button>\n")
+                    .append(approveControl(summary))
                     .append("<button class=\"deny\" type=\"submit\" name=\"verdict\" value=\"deny\">Deny</button>\n")
                     .append("</form>\n");
         }
         return document("Review: " + summary.title(), body.toString());
+    }
+
+    /** Approve submits the form, unless approving needs a passkey: then it is a link to the console, or nothing. */
+    private static String approveControl(RequestSummary summary) {
+        if (summary.approvesOnChannel()) {
+            return "<button class=\"approve\" type=\"submit\" name=\"verdict\" value=\"approve\">Approve</button>\n";
+        }
+        if (summary.consolePage() == null) {
+            return "";
+        }
+        return "<a class=\"approve\" href=\"" + Html.escape(summary.consolePage().toString())
+                + "\">Approve with passkey in the console</a>\n";
     }
 
     /** The second step of a denial: what is denied, the reason given, and one button that really denies. */

@@ -44,6 +44,17 @@ final class SummaryRenderer {
         html.append("</table>\n");
         list(html, "Why review is needed", summary.reasons(), "No reasons given.");
         list(html, "Votes so far", summary.votes(), "No votes yet.");
+        if (summary.isPending() && !summary.approvesOnChannel()) {
+            html.append("<p style=\"margin:12px 0 0\"><strong>Approving needs your passkey.</strong> ")
+                    .append(summary.consolePage() == null
+                            ? "Approve in the Countersign console (not set up here); this email can only deny."
+                            : "Approve in the console; this email can only deny.").append("</p>\n");
+        }
+        if (summary.consolePage() != null) {
+            html.append("<p style=\"margin:12px 0 0\"><a href=\"").append(Html.escape(summary.consolePage().toString()))
+                    .append("\">Open in the console</a> · <a href=\"")
+                    .append(Html.escape(summary.changeRecord().toString())).append("\">Change record</a></p>\n");
+        }
         return html.toString();
     }
 
@@ -63,6 +74,15 @@ final class SummaryRenderer {
         bullets(text, summary.reasons(), "No reasons given.");
         text.append("\nVotes so far:\n");
         bullets(text, summary.votes(), "No votes yet.");
+        if (summary.isPending() && !summary.approvesOnChannel()) {
+            text.append("\nApproving needs your passkey: approve in the ")
+                    .append(summary.consolePage() == null ? "Countersign console (not set up here)"
+                            : "console").append("; this email can only deny.\n");
+        }
+        if (summary.consolePage() != null) {
+            text.append("\nOpen in the console: ").append(summary.consolePage()).append('\n')
+                    .append("Change record: ").append(summary.changeRecord()).append('\n');
+        }
         return text.toString();
     }
 

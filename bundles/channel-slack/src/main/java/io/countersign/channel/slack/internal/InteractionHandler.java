@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.ApprovalService;
 import io.countersign.api.ChannelEvent;
+import io.countersign.api.ConsoleLinks;
 import io.countersign.api.Directory;
 import io.countersign.api.RefusalReason;
 import io.countersign.api.RequestView;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,9 +87,11 @@ final class InteractionHandler {
     private final ResponseUrl responses;
     private final SlackSettings settings;
     private final Clock clock;
+    private final Supplier<ConsoleLinks> console;
 
     InteractionHandler(ApprovalService approvals, Directory directory, SlackSettings settings, ResponseUrl responses,
-                       Clock clock) {
+                       Clock clock, Supplier<ConsoleLinks> console) {
+        this.console = console;
         this.approvals = approvals;
         this.directory = directory;
         this.settings = settings.requireInbound();
@@ -151,6 +155,10 @@ final class InteractionHandler {
         if (!"block_actions".equals(click.type())) {
             return record("unsupported-interaction", "interactions of type " + click.type() + " are not handled",
                     null, null, received, Answer.ok(NOTHING));
+        }
+        if (ReviewMessage.OPEN_CONSOLE.equals(click.actionId())) {
+            // the browser opened the console: the decision is made there, with a passkey
+            return CompletableFuture.completedFuture(Answer.ok(NOTHING));
         }
         List<String> missing = click.missing();
         if (!missing.isEmpty()) {
@@ -223,11 +231,12 @@ final class InteractionHandler {
         RequestView view = result.get().view();
         return CompletableFuture.completedFuture(Answer.ok(() -> {
             if (settings.channel() == null) {
-                responses.replace(click.responseUrl(), ReviewMessage.forReviewer(view, reviewer.id(), false, null));
+                responses.replace(click.responseUrl(), ReviewMessage.forReviewer(view, reviewer.id(), false, null,
+                        console.get()));
             } else {
                 // a shared channel's message is everyone's: replacing it would hide it from the reviewer it is for
                 responses.ephemeral(click.responseUrl(), ReviewMessage.forReviewer(view, reviewer.id(), false,
-                        null));
+                        null, console.get()));
             }
         }));
     }
@@ -244,6 +253,7 @@ final class InteractionHandler {
             case REPLAYED -> "This click was already counted." + nothing;
             case DIGEST_MISMATCH -> "This message shows another version of the request than Countersign holds."
                     + nothing;
+            case STEP_UP_REQUIRED -> "This request needs a passkey to approve: open it in the console." + nothing;
         };
     }
 

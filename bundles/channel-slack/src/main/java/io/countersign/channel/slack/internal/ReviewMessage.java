@@ -3,6 +3,7 @@ package io.countersign.channel.slack.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.ConsoleLinks;
 import io.countersign.api.RequestView;
 import io.countersign.api.Verdict;
 import io.countersign.api.Vote;
@@ -23,6 +24,8 @@ final class ReviewMessage {
 
     static final String APPROVE = "approve";
     static final String DENY = "deny";
+    /** A link button to the console: Slack still posts its click, which decides nothing and is acknowledged. */
+    static final String OPEN_CONSOLE = "open-console";
     static final String BLOCK_ID_PREFIX = "countersign:";
 
     /** Slack's limits for section text, a section field, fields per section and a block id. */
@@ -91,10 +94,17 @@ final class ReviewMessage {
         if (note != null) {
             blocks.add(context(Mrkdwn.escape(note, FIELD_CHARS)));
         }
+        if (buttons && !summary.approvesOnChannel()) {
+            blocks.add(context(summary.consolePage() == null
+                    ? "Approving this request needs a passkey in the Countersign console, which is not set up here."
+                    : "Approving this request needs your passkey: *Approve with passkey* opens it in the console."));
+        }
         if (buttons) {
             blocks.add(actions(summary));
         }
-        blocks.add(context("Countersign request " + Mrkdwn.escape(summary.requestId(), 200)));
+        blocks.add(context("Countersign request " + Mrkdwn.escape(summary.requestId(), 200)
+                + (summary.consolePage() == null ? "" : " · <" + summary.consolePage() + "|Open in the console> · <"
+                        + summary.changeRecord() + "|Change record>")));
         String text = (address == null ? "" : address + " ") + heading + ": "
                 + Mrkdwn.escape(summary.title(), SECTION_CHARS);
         return new Rendered(text, blocks);
@@ -107,7 +117,13 @@ final class ReviewMessage {
      * @param mention the reviewer's Slack user id when the message goes to a shared channel, otherwise {@code null}
      */
     static Rendered forReviewer(RequestView view, String reviewerId, boolean reminder, String mention) {
-        RequestSummary summary = RequestSummary.of(view);
+        return forReviewer(view, reviewerId, reminder, mention, null);
+    }
+
+    /** As {@link #forReviewer(RequestView, String, boolean, String)}, linking to the console when one is set up. */
+    static Rendered forReviewer(RequestView view, String reviewerId, boolean reminder, String mention,
+                                ConsoleLinks console) {
+        RequestSummary summary = RequestSummary.of(view, console);
         Vote own = view.votes().stream().filter(v -> v.reviewer().equals(reviewerId)).findFirst().orElse(null);
         String heading = summary.outcome() != null ? summary.outcome()
                 : reminder ? "Reminder: approval needed" : "Approval needed";
@@ -130,6 +146,16 @@ final class ReviewMessage {
         if (blockId.length() <= BLOCK_ID_CHARS) {
             actions.put("block_id", blockId);
         }
+        ArrayNode elements = actions.putArray("elements");
+        if (!summary.approvesOnChannel()) {
+            // step-up: the approval is a passkey assertion over this action, made in the console, never a click here
+            if (summary.consolePage() != null) {
+                elements.add(button(OPEN_CONSOLE, "Approve with passkey", "primary", value)
+                        .put("url", summary.consolePage().toString()));
+            }
+            elements.add(button(DENY, "Deny", "danger", value));
+            return actions;
+        }
         ObjectNode approve = button(APPROVE, "Approve", "primary", value);
         ObjectNode confirm = approve.putObject("confirm");
         confirm.set("title", plain("Approve this action?"));
@@ -137,7 +163,7 @@ final class ReviewMessage {
         confirm.set("text", plain("Your approval counts towards letting the agent run exactly the action shown."));
         confirm.set("confirm", plain("Approve"));
         confirm.set("deny", plain("Cancel"));
-        actions.putArray("elements").add(approve).add(button(DENY, "Deny", "danger", value));
+        elements.add(approve).add(button(DENY, "Deny", "danger", value));
         return actions;
     }
 

@@ -1,5 +1,6 @@
 package io.countersign.channel.slack.internal;
 
+import io.countersign.api.ConsoleLinks;
 import io.countersign.camel.ReviewChannel;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -7,6 +8,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -26,6 +31,10 @@ public final class SlackChannel implements ReviewChannel {
     private final SlackWebApi api;
     private final SlackSender sender;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ConsoleLinks console;
+
     @Activate
     public SlackChannel(ChannelConfig config) {
         this(SlackSettings.from(config).requireOutbound());
@@ -33,7 +42,7 @@ public final class SlackChannel implements ReviewChannel {
 
     SlackChannel(SlackSettings settings) {
         this.api = new SlackWebApi(settings.apiBaseUrl(), settings.botToken(), settings.timeout());
-        this.sender = new SlackSender(api, settings.channel());
+        this.sender = new SlackSender(api, settings.channel(), () -> console);
     }
 
     @Deactivate

@@ -1,6 +1,7 @@
 package io.countersign.channel.slack.internal;
 
 import io.countersign.api.ApprovalService;
+import io.countersign.api.ConsoleLinks;
 import io.countersign.api.Directory;
 import io.countersign.http.Exchanges;
 import io.countersign.http.HttpRoute;
@@ -16,6 +17,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +40,10 @@ public final class SlackInteractions implements HttpRoute {
     private final InteractionHandler handler;
     private final int maxBodyBytes;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ConsoleLinks console;
+
     @Activate
     public SlackInteractions(@Reference ApprovalService approvals, @Reference Directory directory,
                              ChannelConfig config) {
@@ -44,7 +52,7 @@ public final class SlackInteractions implements HttpRoute {
 
     SlackInteractions(ApprovalService approvals, Directory directory, SlackSettings settings, Clock clock) {
         this.handler = new InteractionHandler(approvals, directory, settings,
-                new ResponseUrl(settings.responseUrlPrefix(), settings.timeout()), clock);
+                new ResponseUrl(settings.responseUrlPrefix(), settings.timeout()), clock, () -> console);
         this.maxBodyBytes = settings.maxBodyBytes();
     }
 

@@ -1,9 +1,11 @@
 package io.countersign.channel.slack.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.ConsoleLinks;
 import io.countersign.api.notify.Notification;
 import io.countersign.api.notify.NotificationKind;
 import io.countersign.camel.ChannelRejectedException;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -15,10 +17,12 @@ final class SlackSender implements Processor {
 
     private final SlackWebApi api;
     private final String fixedChannel;
+    private final Supplier<ConsoleLinks> console;
 
-    SlackSender(SlackWebApi api, String fixedChannel) {
+    SlackSender(SlackWebApi api, String fixedChannel, Supplier<ConsoleLinks> console) {
         this.api = api;
         this.fixedChannel = fixedChannel;
+        this.console = console;
     }
 
     @Override
@@ -28,7 +32,7 @@ final class SlackSender implements Processor {
         exchange.getIn().removeHeader(Exchange.REDELIVERY_DELAY);
         String mention = fixedChannel == null ? null : notification.address();
         ReviewMessage.Rendered message = ReviewMessage.forReviewer(notification.view(),
-                notification.reviewer().id(), notification.kind() == NotificationKind.REMINDER, mention);
+                notification.reviewer().id(), notification.kind() == NotificationKind.REMINDER, mention, console.get());
         ObjectNode reference;
         if (notification.kind() == NotificationKind.UPDATE) {
             ObjectNode previous = notification.previous().reference();

@@ -110,6 +110,23 @@ class InteractionsTest {
     }
 
     @Test
+    void theStepUpLinkButtonDecidesNothing() throws Exception {
+        RequestView view = approvals.add(Requests.pendingStepUp());
+        PostedMessage message;
+        try (SlackWebApi api = new SlackWebApi(slack.apiUrl(), TOKEN, WAIT)) {
+            JsonNode reference = api.postMessage(new DefaultExchange(new DefaultCamelContext()), "U0ALICE",
+                    ReviewMessage.forReviewer(view, "alice", false, null, ReviewMessageTest.CONSOLE));
+            String ts = reference.path("ts").asText();
+            message = slack.awaitMessage(m -> m.ts().equals(ts), WAIT);
+        }
+        assertTrue(message.button(ReviewMessage.APPROVE).isEmpty(), "no Approve button to click");
+        Click click = slack.click(url, SECRET, message, "U0ALICE", ReviewMessage.OPEN_CONSOLE);
+        assertEquals(200, click.status());
+        assertTrue(approvals.reviews.isEmpty());
+        assertTrue(approvals.events.isEmpty());
+    }
+
+    @Test
     void forgedSignatureIsRefusedAndRecordedWithoutTheSecret() throws Exception {
         PostedMessage message = post(approvals.add(Requests.pending()), "U0ALICE");
         Click wrongSecret = slack.click(url, "not-the-secret", message, "U0ALICE", "approve");

@@ -48,6 +48,18 @@ final class Requests {
                 List.of(), RECEIVED.plus(Duration.ofHours(1)), null, 1, null, null, null);
     }
 
+    /** A pending request whose route needs a passkey step-up to approve. */
+    static RequestView pendingStepUp() {
+        RequestView view = pending();
+        Decision decision = view.decision();
+        ReviewRoute route = decision.route();
+        ReviewRoute stepUp = new ReviewRoute(route.quorums(), route.timeout(), route.denialsToReject(),
+                route.escalations(), route.channels(), true);
+        return new RequestView(view.request(), view.agent(), new Decision(decision.outcome(), decision.reasons(),
+                decision.rules(), decision.policyVersion(), stepUp, decision.breakGlass()), view.status(), view.votes(), view.deadline(),
+                null, view.version(), null, null, null);
+    }
+
     static RequestView pending() {
         ObjectNode parameters = JsonNodeFactory.instance.objectNode().put("table", "customers").put("rows", 1000);
         return pending(parameters);

@@ -7,14 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.ConsoleLinks;
 import io.countersign.api.RequestStatus;
 import io.countersign.api.RequestView;
 import io.countersign.api.Verdict;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReviewMessageTest {
+
+    static final ConsoleLinks CONSOLE = new ConsoleLinks() {
+        @Override
+        public URI requestPage(String requestId) {
+            return URI.create("https://cs.example/console/requests/" + requestId);
+        }
+
+        @Override
+        public URI changeRecord(String requestId) {
+            return URI.create("https://cs.example/console/requests/" + requestId + "/record");
+        }
+    };
 
     private static final String HOSTILE = "<!channel> see <http://evil|click> <@U0BOSS> ```\n*done*";
 
@@ -39,6 +53,33 @@ class ReviewMessageTest {
         assertEquals(new ButtonValue(view.id(), view.request().digest()), value);
         assertEquals(buttons.get(0).path("value"), buttons.get(1).path("value"));
         assertTrue(message.text().startsWith("Approval needed: agent-7 asks to export-table"), message.text());
+    }
+
+    @Test
+    void linksToTheRequestAndItsChangeRecordInTheConsoleWhenThereIsOne() {
+        RequestView view = Requests.pending();
+        String text = allText(ReviewMessage.forReviewer(view, "alice", false, null, CONSOLE).blocks());
+        assertTrue(text.contains("<https://cs.example/console/requests/" + view.id() + "|Open in the console>"), text);
+        assertTrue(text.contains("<https://cs.example/console/requests/" + view.id() + "/record|Change record>"), text);
+        assertFalse(allText(ReviewMessage.forReviewer(view, "alice", false, null).blocks()).contains("console/"));
+    }
+
+    @Test
+    void aStepUpRequestIsApprovedInTheConsoleNeverByAClickHere() {
+        RequestView view = Requests.pendingStepUp();
+        ReviewMessage.Rendered message = ReviewMessage.forReviewer(view, "alice", false, null, CONSOLE);
+        List<JsonNode> buttons = buttons(message.blocks());
+        assertEquals(2, buttons.size());
+        assertEquals(ReviewMessage.OPEN_CONSOLE, buttons.get(0).path("action_id").asText());
+        assertEquals("Approve with passkey", buttons.get(0).path("text").path("text").asText());
+        assertEquals("https://cs.example/console/requests/" + view.id(), buttons.get(0).path("url").asText());
+        assertEquals("deny", buttons.get(1).path("action_id").asText());
+        assertTrue(allText(message.blocks()).contains("needs your passkey"));
+
+        List<JsonNode> withoutConsole = buttons(ReviewMessage.forReviewer(view, "alice", false, null).blocks());
+        assertEquals(List.of("deny"), withoutConsole.stream().map(b -> b.path("action_id").asText()).toList());
+        assertTrue(allText(ReviewMessage.forReviewer(view, "alice", false, null).blocks())
+                .contains("needs a passkey in the Countersign console, which is not set up here"));
     }
 
     @Test

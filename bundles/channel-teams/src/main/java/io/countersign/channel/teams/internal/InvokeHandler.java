@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.ApprovalService;
 import io.countersign.api.ChannelEvent;
+import io.countersign.api.ConsoleLinks;
 import io.countersign.api.Directory;
 import io.countersign.api.RequestView;
 import io.countersign.api.ReviewEvidence;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,7 @@ final class InvokeHandler {
     private final ReplayGuard replays;
     private final ApprovalService approvals;
     private final Directory directory;
+    private final Supplier<ConsoleLinks> console;
 
     /** What to write back: a JSON body, or a problem. */
     record Answer(int status, JsonNode body, Problem problem) {
@@ -60,7 +63,8 @@ final class InvokeHandler {
     }
 
     InvokeHandler(TeamsSettings settings, BotJwtVerifier verifier, ReplayGuard replays, ApprovalService approvals,
-                  Directory directory) {
+                  Directory directory, Supplier<ConsoleLinks> console) {
+        this.console = console;
         this.settings = settings;
         this.verifier = verifier;
         this.replays = replays;
@@ -150,7 +154,7 @@ final class InvokeHandler {
             ObjectNode card = view.isEmpty() ? TeamsCards.noticeCard(TeamsCards.BANNER_PENDING,
                     "This request is no longer available.")
                     : mayView(view.get(), reviewer.get()) ? TeamsCards.forReviewer(view.get(), reviewerId,
-                            TeamsCards.BANNER_REVIEW)
+                            TeamsCards.BANNER_REVIEW, console.get())
                     : TeamsCards.noticeCard(TeamsCards.BANNER_PENDING, NOT_YOURS);
             return CompletableFuture.completedFuture(Answer.json(TeamsCards.invokeResponse(card)));
         }
@@ -170,10 +174,11 @@ final class InvokeHandler {
                     ObjectNode card;
                     if (result.get() instanceof ReviewResult.Refused refused) {
                         card = refused.view() != null && mayView(refused.view(), reviewer.get())
-                                ? TeamsCards.refusedVote(refused.view(), refused.reason(), refused.detail())
-                                : TeamsCards.refusedVote(null, refused.reason(), NOT_YOURS);
+                                ? TeamsCards.refusedVote(refused.view(), refused.reason(), refused.detail(),
+                                        console.get())
+                                : TeamsCards.refusedVote(null, refused.reason(), NOT_YOURS, null);
                     } else {
-                        card = TeamsCards.afterVote(result.get().view(), verdict);
+                        card = TeamsCards.afterVote(result.get().view(), verdict, console.get());
                     }
                     return CompletableFuture.completedFuture(Answer.json(TeamsCards.invokeResponse(card)));
                 })

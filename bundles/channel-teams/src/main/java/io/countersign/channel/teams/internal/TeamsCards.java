@@ -3,6 +3,7 @@ package io.countersign.channel.teams.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.ConsoleLinks;
 import io.countersign.api.RefusalReason;
 import io.countersign.api.RequestView;
 import io.countersign.api.Verdict;
@@ -41,12 +42,17 @@ final class TeamsCards {
 
     /** The card a notification delivers to its reviewer. */
     static ObjectNode forNotification(Notification notification) {
+        return forNotification(notification, null);
+    }
+
+    /** As {@link #forNotification(Notification)}, linking to the console when {@code console} is not null. */
+    static ObjectNode forNotification(Notification notification, ConsoleLinks console) {
         String banner = switch (notification.kind()) {
             case REVIEW -> BANNER_REVIEW;
             case REMINDER -> BANNER_REMINDER;
             case UPDATE -> BANNER_PENDING;
         };
-        return forReviewer(notification.view(), notification.reviewer().id(), banner);
+        return forReviewer(notification.view(), notification.reviewer().id(), banner, console);
     }
 
     /**
@@ -54,7 +60,11 @@ final class TeamsCards {
      * the outcome once it is decided.
      */
     static ObjectNode forReviewer(RequestView view, String reviewerId, String pendingBanner) {
-        RequestSummary summary = RequestSummary.of(view);
+        return forReviewer(view, reviewerId, pendingBanner, null);
+    }
+
+    static ObjectNode forReviewer(RequestView view, String reviewerId, String pendingBanner, ConsoleLinks console) {
+        RequestSummary summary = RequestSummary.of(view, console);
         if (!summary.isPending()) {
             return requestCard(summary, BANNER_DECIDED, null, false);
         }
@@ -67,17 +77,17 @@ final class TeamsCards {
     }
 
     /** The answer to a counted vote: the request as it stands now, without buttons. */
-    static ObjectNode afterVote(RequestView view, Verdict verdict) {
-        RequestSummary summary = RequestSummary.of(view);
+    static ObjectNode afterVote(RequestView view, Verdict verdict, ConsoleLinks console) {
+        RequestSummary summary = RequestSummary.of(view, console);
         return requestCard(summary, summary.isPending() ? BANNER_PENDING : BANNER_DECIDED,
                 "Your " + (verdict == Verdict.APPROVE ? "approval" : "denial") + " was counted.", false);
     }
 
     /** The answer to a vote the core refused, with its reason. */
-    static ObjectNode refusedVote(RequestView view, RefusalReason reason, String detail) {
+    static ObjectNode refusedVote(RequestView view, RefusalReason reason, String detail, ConsoleLinks console) {
         String note = "Your vote was not counted (" + reason.code() + ")" + (detail == null ? "." : ": " + detail);
         return view == null ? noticeCard(BANNER_REFUSED, note)
-                : requestCard(RequestSummary.of(view), BANNER_REFUSED, note, false);
+                : requestCard(RequestSummary.of(view, console), BANNER_REFUSED, note, false);
     }
 
     /** The whole request, and Approve / Deny when {@code buttons}; {@code note} is shown last, if not null. */
@@ -120,12 +130,31 @@ final class TeamsCards {
             body.add(runs(run(note).put("italic", true)));
         }
         body.add(runs(run("Request " + summary.requestId()).put("isSubtle", true).put("size", "Small")));
+        if (buttons && !summary.approvesOnChannel()) {
+            body.add(runs(run(summary.consolePage() == null
+                    ? "Approving this request needs a passkey in the Countersign console, which is not set up here."
+                    : "Approving this request needs your passkey: Approve with passkey opens it in the console.")
+                    .put("italic", true)));
+        }
+        ArrayNode actions = JSON.arrayNode();
         if (buttons) {
-            ArrayNode actions = card.putArray("actions");
-            actions.add(execute("Approve", VERB_APPROVE, summary).put("style", "positive"));
+            if (summary.approvesOnChannel()) {
+                actions.add(execute("Approve", VERB_APPROVE, summary).put("style", "positive"));
+            } else if (summary.consolePage() != null) {
+                // step-up: the approval is a passkey assertion over this action, made in the console
+                actions.add(openUrl("Approve with passkey", summary.consolePage().toString())
+                        .put("style", "positive"));
+            }
             actions.add(execute("Deny", VERB_DENY, summary).put("style", "destructive"));
             // in a 1:1 chat Teams refreshes for every member when userIds is left out (at most 60 members)
             card.putObject("refresh").set("action", execute("Refresh", VERB_REFRESH, summary));
+        }
+        if (summary.consolePage() != null) {
+            actions.add(openUrl("Open in the console", summary.consolePage().toString()));
+            actions.add(openUrl("Change record", summary.changeRecord().toString()));
+        }
+        if (!actions.isEmpty()) {
+            card.set("actions", actions);
         }
         return card;
     }
@@ -210,6 +239,10 @@ final class TeamsCards {
 
     private static ObjectNode run(String text) {
         return JSON.objectNode().put("type", "TextRun").put("text", inert(text));
+    }
+
+    private static ObjectNode openUrl(String title, String url) {
+        return JSON.objectNode().put("type", "Action.OpenUrl").put("title", title).put("url", url);
     }
 
     private static ObjectNode execute(String title, String verb, RequestSummary summary) {

@@ -1,5 +1,6 @@
 package io.countersign.channel.teams.internal;
 
+import io.countersign.api.ConsoleLinks;
 import io.countersign.camel.ReviewChannel;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -7,6 +8,10 @@ import org.apache.camel.RoutesBuilder;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
 /** The outbound side of the Teams channel: Adaptive Cards sent proactively through the Bot Connector. */
@@ -20,6 +25,10 @@ public final class TeamsChannel implements ReviewChannel {
 
     private final TeamsSettings settings;
     private final BotConnector connector;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ConsoleLinks console;
 
     @Activate
     public TeamsChannel(TeamsConfig config) {
@@ -44,6 +53,6 @@ public final class TeamsChannel implements ReviewChannel {
 
     @Override
     public RoutesBuilder routes() {
-        return new TeamsRoutes(ENDPOINT, settings, connector);
+        return new TeamsRoutes(ENDPOINT, settings, connector, () -> console);
     }
 }

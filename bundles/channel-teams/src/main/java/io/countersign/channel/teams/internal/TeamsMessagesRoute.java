@@ -1,6 +1,7 @@
 package io.countersign.channel.teams.internal;
 
 import io.countersign.api.ApprovalService;
+import io.countersign.api.ConsoleLinks;
 import io.countersign.api.Directory;
 import io.countersign.http.Exchanges;
 import io.countersign.http.HttpRoute;
@@ -18,6 +19,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,10 @@ public final class TeamsMessagesRoute implements HttpRoute {
     private final InvokeHandler invokes;
     private final int maxBodyBytes;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ConsoleLinks console;
+
     @Activate
     public TeamsMessagesRoute(@Reference ApprovalService approvals, @Reference Directory directory,
                               TeamsConfig config) {
@@ -46,7 +54,7 @@ public final class TeamsMessagesRoute implements HttpRoute {
         OpenIdKeys keys = new OpenIdKeys(http, settings.openIdMetadataUrl(), settings.requestTimeout(),
                 settings.keyCacheMaxAge(), settings.keyRefetchInterval(), clock);
         this.invokes = new InvokeHandler(settings, new BotJwtVerifier(settings, keys, clock),
-                new ReplayGuard(MAX_REMEMBERED_ACTIVITIES, clock), approvals, directory);
+                new ReplayGuard(MAX_REMEMBERED_ACTIVITIES, clock), approvals, directory, () -> console);
         this.maxBodyBytes = settings.maxBodyBytes();
     }
 

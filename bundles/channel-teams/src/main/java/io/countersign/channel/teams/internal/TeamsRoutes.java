@@ -3,9 +3,11 @@ package io.countersign.channel.teams.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.ConsoleLinks;
 import io.countersign.api.notify.Notification;
 import io.countersign.api.notify.NotificationKind;
 import io.countersign.camel.ChannelRejectedException;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -23,8 +25,10 @@ final class TeamsRoutes extends RouteBuilder {
     private final String endpointUri;
     private final TeamsSettings settings;
     private final BotConnector connector;
+    private final Supplier<ConsoleLinks> console;
 
-    TeamsRoutes(String endpointUri, TeamsSettings settings, BotConnector connector) {
+    TeamsRoutes(String endpointUri, TeamsSettings settings, BotConnector connector, Supplier<ConsoleLinks> console) {
+        this.console = console;
         this.endpointUri = endpointUri;
         this.settings = settings;
         this.connector = connector;
@@ -63,7 +67,7 @@ final class TeamsRoutes extends RouteBuilder {
         forgetRetryAfter(exchange);
         Notification notification = notification(exchange);
         String conversationId = exchange.getProperty(CONVERSATION, String.class);
-        ObjectNode activity = activity(TeamsCards.forNotification(notification));
+        ObjectNode activity = activity(TeamsCards.forNotification(notification, console.get()));
         activity.putObject("conversation").put("id", conversationId);
         String activityId = connector.send(exchange, settings.serviceUrl(), conversationId, activity);
         exchange.getMessage().setBody(reference(settings.serviceUrl(), conversationId, activityId));
@@ -79,7 +83,7 @@ final class TeamsRoutes extends RouteBuilder {
         if (serviceUrl.isEmpty() || conversationId.isEmpty() || activityId.isEmpty()) {
             throw new ChannelRejectedException("the message to update has no Teams reference: " + previous);
         }
-        ObjectNode activity = activity(TeamsCards.forNotification(notification));
+        ObjectNode activity = activity(TeamsCards.forNotification(notification, console.get()));
         activity.put("id", activityId);
         activity.putObject("conversation").put("id", conversationId);
         connector.update(exchange, serviceUrl, conversationId, activityId, activity);

@@ -7,14 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.ConsoleLinks;
+import io.countersign.api.Decision;
 import io.countersign.api.RequestStatus;
 import io.countersign.api.RequestView;
 import io.countersign.api.ReviewEvidence;
+import io.countersign.api.ReviewRoute;
 import io.countersign.api.Reviewer;
 import io.countersign.api.Verdict;
 import io.countersign.api.Vote;
 import io.countersign.api.notify.Notification;
 import io.countersign.api.notify.NotificationKind;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +55,65 @@ class TeamsCardsTest {
             assertEquals(view.request().digest(), action.path("data").path("digest").asText());
         }
         assertEquals("refresh", card.path("refresh").path("action").path("verb").asText());
+    }
+
+    @Test
+    void linksToTheConsoleWhenOneIsSetUp() {
+        RequestView view = Requests.pending("req-1");
+        ObjectNode card = TeamsCards.forNotification(notification(NotificationKind.REVIEW, view), CONSOLE);
+        JsonNode actions = card.path("actions");
+        assertEquals(4, actions.size());
+        assertEquals("approve", actions.get(0).path("verb").asText());
+        assertEquals("deny", actions.get(1).path("verb").asText());
+        assertEquals("Action.OpenUrl", actions.get(2).path("type").asText());
+        assertEquals("https://cs.example/console/requests/req-1", actions.get(2).path("url").asText());
+        assertEquals("https://cs.example/console/requests/req-1/record", actions.get(3).path("url").asText());
+
+        ObjectNode decided = TeamsCards.afterVote(Requests.view("req-1", JsonNodeFactory.instance.objectNode(),
+                "x", RequestStatus.APPROVED, List.of(vote("bob", Verdict.APPROVE))), Verdict.APPROVE, CONSOLE);
+        assertEquals(List.of("Open in the console", "Change record"), titles(decided));
+    }
+
+    @Test
+    void aStepUpRequestOpensTheConsoleToApproveAndStillDeniesHere() {
+        RequestView view = stepUp(Requests.pending("req-2"));
+        ObjectNode card = TeamsCards.forNotification(notification(NotificationKind.REVIEW, view), CONSOLE);
+        assertEquals(List.of("Approve with passkey", "Deny", "Open in the console", "Change record"), titles(card));
+        assertEquals("Action.OpenUrl", card.path("actions").get(0).path("type").asText());
+        assertEquals("https://cs.example/console/requests/req-2", card.path("actions").get(0).path("url").asText());
+        assertTrue(text(card).contains("needs your passkey"));
+
+        ObjectNode withoutConsole = TeamsCards.forNotification(notification(NotificationKind.REVIEW, view));
+        assertEquals(List.of("Deny"), titles(withoutConsole));
+        assertTrue(text(withoutConsole).contains("which is not set up here"));
+    }
+
+    private static final ConsoleLinks CONSOLE = new ConsoleLinks() {
+        @Override
+        public URI requestPage(String requestId) {
+            return URI.create("https://cs.example/console/requests/" + requestId);
+        }
+
+        @Override
+        public URI changeRecord(String requestId) {
+            return URI.create("https://cs.example/console/requests/" + requestId + "/record");
+        }
+    };
+
+    private static List<String> titles(JsonNode card) {
+        List<String> titles = new ArrayList<>();
+        card.path("actions").forEach(action -> titles.add(action.path("title").asText()));
+        return titles;
+    }
+
+    private static RequestView stepUp(RequestView view) {
+        Decision decision = view.decision();
+        ReviewRoute route = decision.route();
+        return new RequestView(view.request(), view.agent(), new Decision(decision.outcome(), decision.reasons(),
+                decision.rules(), decision.policyVersion(), new ReviewRoute(route.quorums(), route.timeout(),
+                route.denialsToReject(), route.escalations(), route.channels(), true), decision.breakGlass()),
+                view.status(), view.votes(), view.deadline(), view.decidedAt(), view.version(), view.grant(),
+                view.grantConsumedAt(), view.execution(), view.escalationLevel(), view.breakGlass());
     }
 
     @Test

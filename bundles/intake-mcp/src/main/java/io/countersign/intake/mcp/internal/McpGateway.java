@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.countersign.api.ApprovalService;
 import io.countersign.api.Directory;
+import io.countersign.api.SecurityEvents;
 import io.countersign.http.HttpRoute;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
@@ -29,6 +30,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -84,6 +88,11 @@ public final class McpGateway implements HttpRoute {
     private final ScheduledExecutorService timers;
     private final ExecutorService work;
 
+    /** Where refused agent keys are reported (journaled as {@code access.refused}); absent in bare tests. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SecurityEvents securityEvents;
+
     @Activate
     public McpGateway(@Reference ApprovalService approvals, @Reference Directory directory,
                       Map<String, Object> properties) {
@@ -96,7 +105,13 @@ public final class McpGateway implements HttpRoute {
             thread.setDaemon(true);
             return thread;
         });
-        this.transport = new StreamableHttpTransport(directory, json, settings.maxBodyBytes());
+        this.transport = new StreamableHttpTransport(directory, json, settings.maxBodyBytes(),
+                (surface, code, status, detail, clientAddress) -> {
+                    SecurityEvents events = securityEvents;
+                    if (events != null) {
+                        events.refused(surface, code, status, detail, clientAddress);
+                    }
+                });
         this.work = Executors.newFixedThreadPool(WORKERS, runnable -> {
             Thread thread = new Thread(runnable, "countersign-mcp-call");
             thread.setDaemon(true);

@@ -2,6 +2,7 @@ package io.countersign.intake.mcp.internal;
 
 import io.countersign.api.Agent;
 import io.countersign.api.Directory;
+import io.countersign.api.SecurityEvents;
 import io.countersign.http.Exchanges;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -58,15 +59,23 @@ final class StreamableHttpTransport implements McpStreamableServerTransportProvi
     private final Directory directory;
     private final McpJsonMapper json;
     private final int maxBodyBytes;
+    private final SecurityEvents refusals;
+
+    static final String SURFACE = "intake-mcp";
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Set<ResponseStream> open = ConcurrentHashMap.newKeySet();
     private volatile McpStreamableServerSession.Factory sessionFactory;
     private volatile boolean closing;
 
     StreamableHttpTransport(Directory directory, McpJsonMapper json, int maxBodyBytes) {
+        this(directory, json, maxBodyBytes, (surface, code, status, detail, clientAddress) -> { });
+    }
+
+    StreamableHttpTransport(Directory directory, McpJsonMapper json, int maxBodyBytes, SecurityEvents refusals) {
         this.directory = directory;
         this.json = json;
         this.maxBodyBytes = maxBodyBytes;
+        this.refusals = refusals;
     }
 
     @Override
@@ -112,11 +121,15 @@ final class StreamableHttpTransport implements McpStreamableServerTransportProvi
             return true;
         }
         if (request.getHeaders().get(HttpHeader.ORIGIN) != null) {
+            refusals.refused(SURFACE, "browser-origin", 403, "a request with an Origin header (from a browser)",
+                    Request.getRemoteAddr(request));
             error(response, callback, 403, null, "requests from browsers (with an Origin header) are refused");
             return true;
         }
         Optional<Agent> agent = Exchanges.bearer(request).flatMap(directory::agentByKey);
         if (agent.isEmpty()) {
+            refusals.refused(SURFACE, Exchanges.bearer(request).isPresent() ? "credential-unknown"
+                    : "credential-missing", 401, "no known agent key on an MCP request", Request.getRemoteAddr(request));
             Exchanges.unauthorized(response, callback, "an agent API key is required: Authorization: Bearer <key>");
             return true;
         }

@@ -54,13 +54,16 @@ class StreamableHttpTransportTest {
     private McpAsyncServer mcp;
     private String base;
     private final List<String> seenAgents = new CopyOnWriteArrayList<>();
+    private final List<String> refusals = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         InMemoryDirectory directory = new InMemoryDirectory()
                 .withAgent(KEY, new Agent("analytics-agent", List.of("alice")))
                 .withAgent(OTHER_KEY, new Agent("ops-agent", List.of("dave")));
-        StreamableHttpTransport transport = new StreamableHttpTransport(directory, JSON, 1 << 20);
+        StreamableHttpTransport transport = new StreamableHttpTransport(directory, JSON, 1 << 20,
+                (surface, code, status, detail, client) -> refusals.add(surface + " " + code + " " + status + " "
+                        + client));
         McpSchema.Tool echo = McpSchema.Tool.builder("echo").description("echoes with two progress steps")
                 .inputSchema(Map.of("type", "object")).build();
         mcp = McpServer.async(transport).serverInfo("test", "1")
@@ -139,9 +142,11 @@ class StreamableHttpTransportTest {
         HttpResponse<String> answer = post(null, null, "application/json, text/event-stream", initialize());
         assertEquals(401, answer.statusCode());
         assertTrue(answer.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        assertEquals(List.of("intake-mcp credential-missing 401 127.0.0.1"), refusals);
         try (McpSyncClient client = client("not-a-key", new CopyOnWriteArrayList<>())) {
             assertThrows(RuntimeException.class, client::initialize);
         }
+        assertTrue(refusals.contains("intake-mcp credential-unknown 401 127.0.0.1"), refusals.toString());
     }
 
     @Test
@@ -189,6 +194,7 @@ class StreamableHttpTransportTest {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(initialize()))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(403, browser.statusCode());
+        assertEquals(List.of("intake-mcp browser-origin 403 127.0.0.1"), refusals);
         String session = post(KEY, null, "application/json", initialize()).headers()
                 .firstValue("Mcp-Session-Id").orElseThrow();
         HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(base + "/mcp"))

@@ -10,9 +10,11 @@ import io.countersign.api.GrantResult;
 import io.countersign.api.Journal;
 import io.countersign.api.PolicyEngine;
 import io.countersign.api.RefusalReason;
+import io.countersign.api.RequestRejectedException;
 import io.countersign.api.RequestView;
 import io.countersign.api.ReviewResult;
 import io.countersign.api.Reviewer;
+import io.countersign.api.SecurityEvents;
 import io.countersign.api.health.Readiness;
 import io.countersign.api.health.ReadinessCheck;
 import io.countersign.http.Exchanges;
@@ -64,6 +66,8 @@ public final class RestApi implements HttpRoute, HealthSource {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+    static final String SURFACE = "intake-rest";
+
     private final ApprovalService approvals;
     private final Directory directory;
     private final Journal journal;
@@ -75,6 +79,11 @@ public final class RestApi implements HttpRoute, HealthSource {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<ReadinessCheck> checks = List.of();
+
+    /** Where refused credentials are reported (journaled as {@code access.refused}); absent in bare tests. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SecurityEvents securityEvents;
 
     @Activate
     public RestApi(@Reference ApprovalService approvals, @Reference Directory directory, @Reference Journal journal,
@@ -360,7 +369,28 @@ public final class RestApi implements HttpRoute, HealthSource {
     }
 
     private void readJson(Request request, Response response, Callback callback, JsonExchange.BodyHandler handler) {
-        JsonExchange.read(request, response, callback, maxBodyBytes, handler);
+        JsonExchange.read(request, response, callback, maxBodyBytes, body -> handler.apply(body)
+                .whenComplete((ignored, failure) -> reportIfForbidden(request, failure)));
+    }
+
+    /**
+     * A valid credential used for what it may not do (act for someone it may not, a reserved action, a standing
+     * approval outside one's groups) is refused by the core before anything is journaled: report it here.
+     */
+    private void reportIfForbidden(Request request, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof RequestRejectedException rejected) {
+            String code = switch (rejected.reason()) {
+                case NOT_PERMITTED_TO_ACT_FOR -> "not-permitted-to-act-for";
+                case RESERVED_ACTION -> "reserved-action";
+                case NOT_ELIGIBLE -> "not-eligible";
+                default -> null;
+            };
+            if (code != null) {
+                reportRefusal(request, code, 403, rejected.getMessage());
+            }
+        }
     }
 
     private static void answerFailure(Response response, Callback callback, Throwable failure) {
@@ -371,9 +401,29 @@ public final class RestApi implements HttpRoute, HealthSource {
         return Exchanges.bearer(request);
     }
 
-    private static boolean unauthorized(Response response, Callback callback, String detail) {
+    private boolean unauthorized(Response response, Callback callback, String detail) {
+        reportRefusal(response.getRequest(), bearer(response.getRequest()).isPresent() ? "credential-unknown"
+                : "credential-missing", 401, detail);
         Exchanges.unauthorized(response, callback, detail);
         return true;
+    }
+
+    /** Reports a refusal the core does not journal itself; never slows or fails the answer. */
+    private void reportRefusal(Request request, String code, int status, String detail) {
+        SecurityEvents events = securityEvents;
+        if (events != null) {
+            events.refused(SURFACE, code, status, detail + " (" + request.getMethod() + " " + routeOf(request) + ")",
+                    Request.getRemoteAddr(request));
+        }
+    }
+
+    /** The route, without the ids in the path: a path may carry a request id, never worth a SIEM's index. */
+    private static String routeOf(Request request) {
+        String[] path = Request.getPathInContext(request).split("/", -1);
+        if (path.length > 3 && (path[2].equals("actions") || path[2].equals("standing-approvals"))) {
+            path[3] = "{id}";
+        }
+        return String.join("/", path);
     }
 
     private static boolean notAllowed(Response response, Callback callback, String allowed) {

@@ -134,6 +134,9 @@ final class Views {
             if (!decision.route().channels().isEmpty()) {
                 decision.route().channels().forEach(route.putArray("channels")::add);
             }
+            if (decision.route().stepUp()) {
+                route.put("stepUp", true);
+            }
         }
         if (decision.breakGlass() != null) {
             json.putObject("breakGlassAllowed").put("grantTtl", decision.breakGlass().grantTtl().toString());

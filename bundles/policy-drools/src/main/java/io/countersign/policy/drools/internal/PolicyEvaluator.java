@@ -68,7 +68,7 @@ final class PolicyEvaluator {
             Duration timeout = fact.requestedDeadline().orElse(defaultReviewTimeout);
             return new Decision(Outcome.REVIEW, reasons(rulings, Outcome.REVIEW), fired, version,
                     new ReviewRoute(quorums, timeout, 1, escalations(fact, approvals, timeout),
-                            fact.requestedChannels()), breakGlass);
+                            fact.requestedChannels(), fact.requestedStepUp()), breakGlass);
         }
         if (has(rulings, Outcome.ALLOW)) {
             return new Decision(Outcome.ALLOW, reasons(rulings, Outcome.ALLOW), fired, version, null, breakGlass);

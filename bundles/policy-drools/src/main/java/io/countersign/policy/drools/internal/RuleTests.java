@@ -54,7 +54,7 @@ public final class RuleTests {
     private static final Set<String> CONTEXT_KEYS = Set.of("humanGroups", "sameActionToday", "sameActionLastHour",
             "breakGlass");
     private static final Set<String> EXPECT_KEYS = Set.of("outcome", "quorums", "timeout", "escalations", "channels",
-            "breakGlass", "rules", "reasons");
+            "stepUp", "breakGlass", "rules", "reasons");
     /** A key given twice in one mapping is an error, not "the last one wins": a case must mean what it says. */
     private static final YAMLMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
@@ -79,12 +79,52 @@ public final class RuleTests {
     /** What a case expects; absent parts are not checked. */
     record Expectation(Outcome outcome, Map<String, Integer> quorums, Duration timeout, List<Escalation> escalations,
                        List<String> channels, Duration breakGlass, boolean breakGlassGiven, Set<String> rules,
-                       List<String> reasons) {
+                       List<String> reasons, Boolean stepUp) {
     }
 
     /** Reads {@code DIR/*.drl} and {@code DIR/tests/*.yaml}, then runs them as {@link #run(List, Map, ClassLoader)}. */
     public static RuleTestReport run(Path rulesDir, ClassLoader loader) throws IOException {
+        return run(RuleFiles.read(rulesDir).files(), testFiles(rulesDir), loader);
+    }
+
+    /** A case and the decision the rules made for it. */
+    public record DecidedCase(String file, String name, ActionRequest request, Agent agent, PolicyContext context,
+                              Decision decision) {
+    }
+
+    /**
+     * Every case of {@code DIR/tests} with the decision {@code DIR}'s rules make for it, for checking another
+     * rendering of the same policy against this one. Unlike {@link #run(Path, ClassLoader)} it throws on rules that
+     * do not compile and test files that cannot be read.
+     */
+    public static List<DecidedCase> decideAll(Path rulesDir, ClassLoader loader) throws IOException {
         RuleFiles rules = RuleFiles.read(rulesDir);
+        CompileResult compiled = new RuleSetCompiler(loader).compile(rules);
+        if (compiled instanceof CompileResult.Failed failed) {
+            throw new IllegalArgumentException("the rules do not compile: " + failed.errors());
+        }
+        CompiledPolicy policy = ((CompileResult.Compiled) compiled).policy();
+        Map<Duration, PolicyEvaluator> evaluators = new HashMap<>();
+        List<DecidedCase> decided = new ArrayList<>();
+        for (Map.Entry<String, byte[]> file : testFiles(rulesDir).entrySet()) {
+            List<Case> cases;
+            try {
+                cases = parse(file.getKey(), file.getValue());
+            } catch (InvalidTestFile e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            for (Case testCase : cases) {
+                Decision decision = evaluators.computeIfAbsent(testCase.defaultReviewTimeout(),
+                        timeout -> new PolicyEvaluator(loader, timeout))
+                        .evaluate(policy, testCase.request(), testCase.agent(), testCase.context());
+                decided.add(new DecidedCase(testCase.file(), testCase.name(), testCase.request(), testCase.agent(),
+                        testCase.context(), decision));
+            }
+        }
+        return decided;
+    }
+
+    private static Map<String, byte[]> testFiles(Path rulesDir) throws IOException {
         Map<String, byte[]> tests = new TreeMap<>();
         Path testsDir = rulesDir.resolve("tests");
         if (Files.isDirectory(testsDir)) {
@@ -94,7 +134,7 @@ public final class RuleTests {
                 }
             }
         }
-        return run(rules.files(), tests, loader);
+        return tests;
     }
 
     /**
@@ -374,7 +414,7 @@ public final class RuleTests {
                     + outcomeText);
         }
         boolean review = outcome == Outcome.REVIEW;
-        for (String key : List.of("quorums", "timeout", "escalations", "channels")) {
+        for (String key : List.of("quorums", "timeout", "escalations", "channels", "stepUp")) {
             if (json.has(key) && !review) {
                 throw new InvalidTestFile(file + ": " + where + ": '" + key + "' belongs to a REVIEW expectation");
             }
@@ -424,8 +464,15 @@ public final class RuleTests {
         }
         Set<String> rules = json.has("rules") ? new TreeSet<>(strings(file, where, json, "rules")) : null;
         List<String> reasons = json.has("reasons") ? strings(file, where, json, "reasons") : List.of();
+        Boolean stepUp = null;
+        if (json.has("stepUp")) {
+            if (!json.get("stepUp").isBoolean()) {
+                throw new InvalidTestFile(file + ": " + where + ": 'stepUp' must be true or false");
+            }
+            stepUp = json.get("stepUp").asBoolean();
+        }
         return new Expectation(outcome, quorums, timeout, escalations, channels, breakGlass, breakGlassGiven, rules,
-                reasons);
+                reasons, stepUp);
     }
 
     // ---- comparing ----
@@ -458,6 +505,10 @@ public final class RuleTests {
             }
             if (expect.channels() != null && !expect.channels().equals(actual.route().channels())) {
                 mismatches.add("channels: expected " + expect.channels() + ", got " + actual.route().channels());
+            }
+            if (expect.stepUp() != null && expect.stepUp() != actual.route().stepUp()) {
+                mismatches.add("step-up: expected " + (expect.stepUp() ? "required" : "not required") + ", got "
+                        + (actual.route().stepUp() ? "required" : "not required"));
             }
         }
         if (expect.breakGlassGiven()) {
@@ -498,6 +549,9 @@ public final class RuleTests {
             if (!decision.route().channels().isEmpty()) {
                 text.append(", channels ").append(String.join(", ", decision.route().channels()));
             }
+            if (decision.route().stepUp()) {
+                text.append(", step-up");
+            }
         }
         if (decision.breakGlass() != null) {
             text.append(", break-glass ").append(decision.breakGlass().grantTtl());
@@ -519,6 +573,9 @@ public final class RuleTests {
         if (expect.channels() != null) {
             text.append(", channels ").append(expect.channels().isEmpty() ? "any" : String.join(", ",
                     expect.channels()));
+        }
+        if (expect.stepUp() != null) {
+            text.append(expect.stepUp() ? ", step-up" : ", no step-up");
         }
         if (expect.breakGlassGiven()) {
             text.append(", break-glass ").append(expect.breakGlass() == null ? "none" : expect.breakGlass());

@@ -1,7 +1,9 @@
 package io.countersign.policy.drools.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.countersign.api.Action;
@@ -45,6 +47,7 @@ class RuleModelExamplesTest {
                                 + " $a.escalate(\"PT20M\", \"ciso\"); $a.channels(\"slack\", \"email\");"),
                 Drl.rule("Weekend write", "action == \"db.write\", production, weekendUtc",
                         "$a.review(\"security\", 1, \"weekend\");"),
+                Drl.rule("Production write steps up", "action == \"db.write\", production", "$a.stepUp();"),
                 Drl.rule("Alice is a finance member", "action == \"db.query\", groupsOf(\"alice\") contains"
                         + " \"finance\"", "$a.allow(\"finance reads\");"),
                 Drl.rule("Write may break glass", "action == \"db.write\"", "$a.allow(\"writes\");"
@@ -129,5 +132,17 @@ class RuleModelExamplesTest {
         assertEquals(Outcome.DENY, invoked.outcome());
         assertNull(invoked.breakGlass());
         assertNull(decide("db.query", "staging", THURSDAY, groups("finance")).breakGlass());
+    }
+
+    @Test
+    void stepUpMarksTheRouteOfAReviewWhicheverRuleAskedForIt() {
+        Decision weekend = decide("db.write", "production", SATURDAY, PolicyContext.none());
+        assertEquals(Outcome.REVIEW, weekend.outcome());
+        assertTrue(weekend.route().stepUp(), "a rule that only steps up marks the route another rule asked for");
+        assertTrue(weekend.rules().contains("Production write steps up"));
+        Decision thursday = decide("db.write", "production", THURSDAY, PolicyContext.none());
+        assertEquals(Outcome.ALLOW, thursday.outcome(), "step-up alone is not a ruling: nothing to review");
+        assertNull(thursday.route());
+        assertFalse(decide("data.export", "staging", THURSDAY, groups("finance")).route().stepUp());
     }
 }

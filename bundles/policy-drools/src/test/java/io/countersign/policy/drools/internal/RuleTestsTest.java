@@ -92,6 +92,11 @@ class RuleTestsTest {
                       reasons: [a reason no rule gives]
                   - name: escalations and channels are exact when stated
                     expect: {outcome: REVIEW, quorums: {data-owners: 1, security: 1}, escalations: [{after: PT30M, group: security-leads}], channels: [email]}
+                  - name: step-up is compared when stated
+                    expect: {outcome: REVIEW, quorums: {data-owners: 1, security: 1}, stepUp: true}
+                  - name: step-up that the rules ask for is compared too
+                    request: {action: iam.admin.grant}
+                    expect: {outcome: REVIEW, quorums: {security: 1}, stepUp: false}
                 """));
         RuleTestReport report = RuleTests.run(defaultPack(), tests, Requests.loader());
         Map<String, List<String>> mismatches = new TreeMap<>();
@@ -104,6 +109,11 @@ class RuleTestsTest {
                 "reason missing: a reason no rule gives"), mismatches.get("wrong rules and a missing reason"));
         assertEquals(List.of("escalations: expected security-leads after PT30M, got ",
                 "channels: expected [email], got []"), mismatches.get("escalations and channels are exact when stated"));
+        assertEquals(List.of("step-up: expected required, got not required"),
+                mismatches.get("step-up is compared when stated"));
+        assertEquals(List.of("step-up: expected not required, got required"),
+                mismatches.get("step-up that the rules ask for is compared too"));
+        assertEquals(6, report.failures().size(), report.text());
     }
 
     @Test
@@ -186,7 +196,7 @@ class RuleTestsTest {
                 "tests/defaults.yaml:3: defaults: unknown key 'enviroment'; expected one of [action, actsFor, agent,"
                         + " context, environment, justification, onBehalfOf, parameters, receivedAt, resource]",
                 "tests/misspelt.yaml:9: case 'misspelt expectation' expect: unknown key 'timout'; expected one of"
-                        + " [breakGlass, channels, escalations, outcome, quorums, reasons, rules, timeout]",
+                        + " [breakGlass, channels, escalations, outcome, quorums, reasons, rules, stepUp, timeout]",
                 "tests/twice-the-key.yaml:5: not valid YAML: Duplicate field 'expect'"), errors);
     }
 
