@@ -100,6 +100,9 @@ public final class OpaComparison {
                 "--addr", "127.0.0.1:" + opaPort, "--log-level", "error",
                 root.resolve("bench/opa/countersign.rego").toString())
                 .redirectErrorStream(true).redirectOutput(run.resolve("opa.log").toFile()).start();
+        // a benchmark stopped with Ctrl-C must not leave a server behind, least of all a stopped one
+        Thread cleanup = new Thread(() -> stopAll(List.of(countersign, opaServer)), "opa-compare-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             BenchServer.awaitUp(countersignPort);
             awaitOpa(opaPort);
@@ -162,11 +165,28 @@ public final class OpaComparison {
             JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), report);
             System.out.println("results written to " + root.relativize(out));
         } finally {
-            for (Process process : List.of(countersign, opaServer)) {
+            stopAll(List.of(countersign, opaServer));
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway; it finds the servers gone
+            }
+        }
+    }
+
+    private static void stopAll(List<Process> processes) {
+        for (Process process : processes) {
+            try {
                 signal("CONT", process);
                 process.descendants().forEach(ProcessHandle::destroy);
                 process.destroy();
-                process.waitFor(30, TimeUnit.SECONDS);
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                }
+            } catch (IOException | InterruptedException e) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
             }
         }
     }

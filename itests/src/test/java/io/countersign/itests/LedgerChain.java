@@ -15,6 +15,30 @@ final class LedgerChain {
     private LedgerChain() {
     }
 
+    /**
+     * Bad input changes nothing: the entries journaled from {@code before} on, if any, are all {@code access.refused},
+     * the refused callers a SIEM is told about (docs/evidence-format.md §6.5), and at least one when
+     * {@code refusalsExpected}. They are journaled a moment after the answer, so they are waited for.
+     */
+    static void assertOnlyRefusalsSince(Api api, String token, long before, boolean refusalsExpected)
+            throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            JsonNode entries = api.get("/v1/ledger/entries?from=" + before + "&limit=1000", token).body()
+                    .path("entries");
+            for (JsonNode entry : entries) {
+                assertEquals("bad input journaled " + entry, "access.refused", entry.path("type").asText());
+            }
+            if (!refusalsExpected || !entries.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no access.refused entry was journaled for the refused calls");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Returns the number of entries verified. */
     static long verify(Api api, String token) throws Exception {
         MessageDigest sha256 = MessageDigest.getInstance("SHA-256");

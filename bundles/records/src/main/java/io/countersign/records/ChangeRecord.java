@@ -147,6 +147,11 @@ public final class ChangeRecord {
                 fact.put("channel", data.path("channel").asText());
                 fact.put("at", data.path("at").asText(time));
                 fact.put("comment", data.path("comment").asText(""));
+                JsonNode stepUp = data.path("evidence").path("artifact").path("stepUp");
+                if (stepUp.isObject()) {
+                    // the approval was a passkey assertion over this request: say which passkey
+                    fact.put("passkey", stepUp.path("credentialId").asText());
+                }
                 add("votes", fact);
             }
             case "review.refused" -> {

@@ -67,13 +67,17 @@ final class ChangeRecordHtml {
             anyVote = true;
         }
         for (JsonNode vote : record.path("votes")) {
-            table(html, "Vote of " + vote.path("reviewer").asText(), List.<String[]>of(
+            List<String[]> rows = new java.util.ArrayList<>(List.<String[]>of(
                     row("Reviewer", vote.path("reviewer").asText()),
                     row("Verdict", vote.path("verdict").asText()),
                     row("Groups", join(vote.path("groups"))),
                     row("Channel", vote.path("channel").asText()),
                     row("At", vote.path("at").asText()),
-                    row("Comment", vote.path("comment").asText())), vote);
+                    row("Comment", vote.path("comment").asText())));
+            if (vote.has("passkey")) {
+                rows.add(row("Confirmed with passkey", vote.path("passkey").asText()));
+            }
+            table(html, "Vote of " + vote.path("reviewer").asText(), rows, vote);
             anyVote = true;
         }
         for (JsonNode refusal : record.path("refusedVotes")) {

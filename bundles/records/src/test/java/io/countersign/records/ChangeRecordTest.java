@@ -54,6 +54,19 @@ class ChangeRecordTest {
     }
 
     @Test
+    void anApprovalConfirmedWithAPasskey_saysWhichPasskey() throws Exception {
+        ChangeRecord record = sample();
+        record.accept(15, "sha256:99", entry("review.accepted", "2026-12-01T10:07:00Z",
+                "{\"request\":\"req-1\",\"reviewer\":\"erin\",\"verdict\":\"approve\",\"groups\":[\"dba\"],"
+                        + "\"channel\":\"console\",\"at\":\"2026-12-01T10:07:00Z\",\"evidence\":{\"artifact\":"
+                        + "{\"stepUp\":{\"credentialId\":\"Y3JlZA\",\"signature\":\"c2ln\"}}}}"));
+        JsonNode json = JSON.readTree(record.toJson());
+        assertEquals("Y3JlZA", json.path("votes").path(1).path("passkey").asText());
+        assertFalse(json.path("votes").path(0).has("passkey"), "bob clicked in Slack");
+        assertTrue(record.toHtml().contains("Confirmed with passkey"), record.toHtml());
+    }
+
+    @Test
     void theCompactFormReadsBack_andTakesLaterEntries() throws Exception {
         ChangeRecord record = sample();
         ChangeRecord again = ChangeRecord.fromCompactJson(record.toCompactJson());

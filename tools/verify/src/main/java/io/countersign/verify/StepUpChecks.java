@@ -199,6 +199,9 @@ final class StepUpChecks {
         if (!challenge.equals(client.path("challenge").asText())) {
             return "the assertion's challenge is not the one of request " + request + " and digest " + digest;
         }
+        if (client.path("crossOrigin").asBoolean(false)) {
+            return "the assertion was made in a cross-origin frame";
+        }
         if (!passkey.origin().equals(client.path("origin").asText())) {
             return "the assertion comes from origin " + client.path("origin").asText() + ", not the registered "
                     + passkey.origin();
@@ -259,10 +262,19 @@ final class StepUpChecks {
         Map<Long, Object> key = coseMap(passkey.coseKey());
         long kty = key.get(1L) instanceof Long value ? value : 0;
         signatureAlgorithm(passkey.algorithm());
+        if (!(key.get(3L) instanceof Long alg) || alg != passkey.algorithm()) {
+            throw new IllegalArgumentException("the COSE key's algorithm " + key.get(3L) + " is not the registered "
+                    + passkey.algorithm());
+        }
         if (kty == 2 && passkey.algorithm() == ES256 && Long.valueOf(1).equals(key.get(-1L))) {
             AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
             parameters.init(new ECGenParameterSpec("secp256r1"));
-            ECPoint point = new ECPoint(new BigInteger(1, bytes(key, -2)), new BigInteger(1, bytes(key, -3)));
+            byte[] x = bytes(key, -2);
+            byte[] y = bytes(key, -3);
+            if (x.length != 32 || y.length != 32) {
+                throw new IllegalArgumentException("a P-256 key's coordinates are 32 bytes each");
+            }
+            ECPoint point = new ECPoint(new BigInteger(1, x), new BigInteger(1, y));
             return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point,
                     parameters.getParameterSpec(ECParameterSpec.class)));
         }

@@ -84,6 +84,13 @@ final class AuditorPages {
                 body.append(Pages.hidden(field.getKey(), field.getValue()));
             }
         }
+        // the window as this page resolved it: a default window would otherwise move on by the time of the export
+        if (!form.values().containsKey("from")) {
+            body.append(Pages.hidden("from", form.query().from().toString()));
+        }
+        if (!form.values().containsKey("to")) {
+            body.append(Pages.hidden("to", form.query().to().toString()));
+        }
         body.append("<p>One ZIP with the evidence bundle of every request this search finds (all pages, at most ")
                 .append(AuditorViews.MAX_EXPORT).append("), each verifiable with countersign-verify.</p>\n")
                 .append("<button type=\"submit\">Download the evidence of this search</button>\n</form>\n");

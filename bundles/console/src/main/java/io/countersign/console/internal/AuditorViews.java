@@ -3,12 +3,16 @@ package io.countersign.console.internal;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.api.ApprovalService;
-import io.countersign.api.ChannelEvent;
 import io.countersign.api.Reviewer;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -30,6 +34,8 @@ final class AuditorViews {
     /** Most journal entries one page of a search reads, so a search of a large journal stays bounded. */
     static final int MAX_SCANNED = 200_000;
 
+    static final String EXPORTED = "evidence.exported";
+    private static final Duration JOURNAL_WAIT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(AuditorViews.class);
 
     private final ConsoleRoute console;
@@ -125,6 +131,21 @@ final class AuditorViews {
         }
         SearchExport export = new SearchExport(trail.evidence(), clock);
         ObjectNode description = form.toJson();
+        List<String> ids = page.requests().stream().map(view -> view.id()).toList();
+        // the export is itself evidence (who took which requests out): durable before any of it leaves, or nothing
+        // leaves
+        try {
+            trail.journal().append(EXPORTED, exported(auditor, description, ids))
+                    .get(JOURNAL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            notExported(response, callback);
+            return;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.error("the evidence export of {} could not be journaled; nothing was exported", auditor.id(), e);
+            notExported(response, callback);
+            return;
+        }
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/zip");
         response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"countersign-evidence-search-"
@@ -132,10 +153,8 @@ final class AuditorViews {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
         try {
-            export.write(description, auditor.id(), page.requests().stream().map(view -> view.id()).toList(),
-                    Content.Sink.asOutputStream(response));
+            export.write(description, auditor.id(), ids, Content.Sink.asOutputStream(response));
             callback.succeeded();
-            journalExport(auditor, description, page.requests().size());
         } catch (IOException | RuntimeException e) {
             // the 200 and part of the zip may be sent: failing the callback aborts the response, so the download is
             // visibly broken rather than a zip that looks complete
@@ -144,20 +163,20 @@ final class AuditorViews {
         }
     }
 
-    /** The export is itself evidence: who took which requests out, journaled like the console's other events. */
-    private void journalExport(Reviewer auditor, ObjectNode description, int requests) {
-        ObjectNode evidence = JsonNodeFactory.instance.objectNode();
-        evidence.set("search", description);
-        evidence.put("requests", requests);
-        try {
-            approvals.recordChannelEvent(new ChannelEvent(ConsoleRoute.CHANNEL, ChannelEvent.Kind.VIEWED,
-                    "evidence-exported", "an auditor exported the evidence of a search", null, auditor.id(), evidence))
-                    .exceptionally(failure -> {
-                        LOG.warn("could not journal the evidence export ({})", failure.toString());
-                        return null;
-                    });
-        } catch (RuntimeException e) {
-            LOG.warn("could not journal the evidence export ({})", e.toString());
-        }
+    /** The {@code evidence.exported} entry: who exported, the search, and the requests it found. */
+    static ObjectNode exported(Reviewer auditor, ObjectNode search, List<String> requests) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.put("auditor", auditor.id());
+        data.put("channel", ConsoleRoute.CHANNEL);
+        data.set("search", search);
+        requests.forEach(data.putArray("requests")::add);
+        return data;
+    }
+
+    private static void notExported(Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+        ConsoleRoute.html(response, callback, 503, Pages.message("The export could not be recorded",
+                "An export is journaled before it is sent, and the journal did not confirm it. Nothing was exported;"
+                        + " try again in a moment.", 503));
     }
 }

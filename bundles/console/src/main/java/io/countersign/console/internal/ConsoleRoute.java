@@ -157,6 +157,9 @@ public final class ConsoleRoute implements HttpRoute {
     private void addRoutes() {
         route("GET", "/console/login", (request, response, callback, path) ->
                 signIn(request, response, callback, "/console/"));
+        // adding a passkey needs a recent sign-in: the provider is asked to authenticate the user again
+        route("GET", "/console/login/fresh", (request, response, callback, path) ->
+                signIn(request, response, callback, PasskeyViews.PATH, true));
         route("GET", "/console/callback", (request, response, callback, path) ->
                 callback(request, response, callback));
         route("POST", "/console/logout", (request, response, callback, path) ->
@@ -218,11 +221,16 @@ public final class ConsoleRoute implements HttpRoute {
     // ------------------------------------------------------------------------------------------- sign-in
 
     private void signIn(Request request, Response response, Callback callback, String returnTo) {
+        signIn(request, response, callback, returnTo, false);
+    }
+
+    private void signIn(Request request, Response response, Callback callback, String returnTo, boolean fresh) {
         Sessions.SignIn signIn;
         URI authorization;
         try {
             signIn = sessions.startSignIn(returnTo);
-            authorization = provider.authorizationRequest(signIn.state(), signIn.nonce(), signIn.codeVerifier());
+            authorization = provider.authorizationRequest(signIn.state(), signIn.nonce(), signIn.codeVerifier(),
+                    fresh);
         } catch (IllegalStateException | IOException | OidcProvider.Rejected e) {
             LOG.warn("console sign-in could not start: {}", e.toString());
             html(response, callback, 503, Pages.message("Sign-in is unavailable",

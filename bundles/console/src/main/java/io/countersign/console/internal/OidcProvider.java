@@ -85,11 +85,25 @@ final class OidcProvider {
     /** Where to send the browser to sign in: the authorization endpoint with state, nonce and the S256 challenge. */
     URI authorizationRequest(String state, String nonce, String codeVerifier)
             throws IOException, InterruptedException, Rejected {
+        return authorizationRequest(state, nonce, codeVerifier, false);
+    }
+
+    /**
+     * @param fresh ask the provider to authenticate the user again even within its own session ({@code prompt=login},
+     *              {@code max_age=0}), for what needs a recent sign-in
+     */
+    URI authorizationRequest(String state, String nonce, String codeVerifier, boolean fresh)
+            throws IOException, InterruptedException, Rejected {
+        Map<String, String> parameters = new java.util.LinkedHashMap<>(Map.of("response_type", "code",
+                "client_id", settings.clientId(), "redirect_uri", settings.redirectUri().toString(),
+                "scope", "openid email profile", "state", state, "nonce", nonce,
+                "code_challenge", Pkce.challenge(codeVerifier), "code_challenge_method", "S256"));
+        if (fresh) {
+            parameters.put("prompt", "login");
+            parameters.put("max_age", "0");
+        }
         StringJoiner query = new StringJoiner("&");
-        for (Map.Entry<String, String> parameter : Map.of("response_type", "code", "client_id", settings.clientId(),
-                "redirect_uri", settings.redirectUri().toString(), "scope", "openid email profile", "state", state,
-                "nonce", nonce, "code_challenge", Pkce.challenge(codeVerifier), "code_challenge_method", "S256")
-                .entrySet()) {
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
             query.add(parameter.getKey() + "=" + URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
         }
         return URI.create(discovery().path("authorization_endpoint").asText() + "?" + query);

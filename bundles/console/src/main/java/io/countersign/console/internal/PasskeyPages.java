@@ -17,8 +17,30 @@ final class PasskeyPages {
     private PasskeyPages() {
     }
 
+    /** Why a passkey cannot be added now. */
+    enum AddRefused {
+        SIGN_IN_AGAIN("Adding a passkey needs a sign-in in the last 10 minutes: sign in again first."),
+        TOO_MANY("You have 10 passkeys, the most one reviewer may register.");
+
+        private final String message;
+
+        AddRefused(String message) {
+            this.message = message;
+        }
+
+        String message() {
+            return message;
+        }
+    }
+
     static String list(Pages.Viewer viewer, String csrf, List<Passkey> passkeys, Ceremony ceremony, String notice,
                        boolean error) {
+        return list(viewer, csrf, passkeys, ceremony, notice, error, null);
+    }
+
+    /** @param refused why no passkey can be added now (the form is left out), or {@code null} */
+    static String list(Pages.Viewer viewer, String csrf, List<Passkey> passkeys, Ceremony ceremony, String notice,
+                       boolean error, AddRefused refused) {
         StringBuilder body = new StringBuilder(4096);
         body.append("<p><a href=\"/console/\">Back to the inbox</a></p>\n<h1>Your passkeys</h1>\n");
         if (notice != null) {
@@ -39,6 +61,14 @@ final class PasskeyPages {
                         .append(Html.escape(RequestSummary.when(passkey.at()))).append("</td></tr>\n");
             }
             body.append("</tbody>\n</table>\n");
+        }
+        if (refused != null) {
+            body.append("<h2>Add a passkey</h2>\n<p id=\"passkey-add-refused\">").append(Html.escape(refused.message()));
+            if (refused == AddRefused.SIGN_IN_AGAIN) {
+                body.append(" <a href=\"/console/login/fresh\">Sign in again</a>");
+            }
+            body.append("</p>\n");
+            return Pages.document("Your passkeys", viewer, csrf, body.toString(), false);
         }
         StringBuilder exclude = new StringBuilder();
         passkeys.forEach(passkey -> exclude.append(exclude.isEmpty() ? "" : " ").append(passkey.credentialId()));

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -48,6 +49,11 @@ final class PasskeyViews {
     static final String SCRIPT = "/console/static/passkey.js";
     /** How long a registration challenge stays usable: long enough to touch a security key, no longer. */
     static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
+    static final String PATH = "/console/passkeys";
+    /** Adding a passkey needs a sign-in this recent: a stolen session alone must not be able to add one. */
+    static final Duration FRESH_SIGN_IN = Duration.ofMinutes(10);
+    /** Passkeys one reviewer may register: each is journaled, kept in memory and in every snapshot. */
+    static final int MAX_PASSKEYS = 10;
     private static final int MAX_NAME = 100;
     private static final Logger LOG = LoggerFactory.getLogger(PasskeyViews.class);
 
@@ -87,7 +93,7 @@ final class PasskeyViews {
 
     void addRoutes(ConsoleRoute routes) {
         routes.route("GET", SCRIPT, (request, response, callback, path) -> script(response, callback));
-        routes.route("GET", "/console/passkeys", (request, response, callback, path) ->
+        routes.route("GET", PATH, (request, response, callback, path) ->
                 console.withSession(request, response, callback, "/console/passkeys", session -> {
                     String added = Request.extractQueryParameters(request).getValue("added");
                     list(response, callback, session, 200, added == null ? null
@@ -111,10 +117,22 @@ final class PasskeyViews {
         // a page opened and left is forgotten once its challenge expires, so the map stays as small as the sessions
         challenges.values().removeIf(old -> now.isAfter(old.expires()));
         challenges.put(session.id(), new Challenge(challenge, now.plus(CHALLENGE_LIFETIME)));
+        List<Passkey> registered = passkeys.of(session.reviewer());
         ConsoleRoute.html(response, callback, status, PasskeyPages.list(console.viewer(session), session.csrf(),
-                passkeys.of(session.reviewer()), new PasskeyPages.Ceremony(rpId, base64url(challenge),
+                registered, new PasskeyPages.Ceremony(rpId, base64url(challenge),
                         base64url(session.reviewer().getBytes(StandardCharsets.UTF_8)), session.reviewer()),
-                notice, error));
+                notice, error, cannotAdd(session, registered, now)));
+    }
+
+    /** Why this session may not add a passkey now, or {@code null} when it may. */
+    static PasskeyPages.AddRefused cannotAdd(Sessions.Session session, List<Passkey> registered, Instant now) {
+        if (registered.size() >= MAX_PASSKEYS) {
+            return PasskeyPages.AddRefused.TOO_MANY;
+        }
+        if (session.identity().authenticatedAt().isBefore(now.minus(FRESH_SIGN_IN))) {
+            return PasskeyPages.AddRefused.SIGN_IN_AGAIN;
+        }
+        return null;
     }
 
     private void register(Response response, Callback callback, Sessions.Session session, Map<String, String> form) {
@@ -128,6 +146,11 @@ final class PasskeyViews {
         if (form.getOrDefault("attestationObject", "").isEmpty()) {
             list(response, callback, session, 400, "No passkey was created: adding one needs JavaScript and a"
                     + " browser that supports passkeys. Nothing was added.", true);
+            return;
+        }
+        PasskeyPages.AddRefused refused = cannotAdd(session, passkeys.of(session.reviewer()), clock.instant());
+        if (refused != null) {
+            list(response, callback, session, 403, refused.message() + " Nothing was added.", true);
             return;
         }
         if (challenge == null || clock.instant().isAfter(challenge.expires())) {

@@ -137,8 +137,24 @@ class ConsoleAuditorTest {
         assertEquals("production", search.path("search").path("environment").asText());
         assertEquals("[\"req-1\",\"req-0\"]", search.path("requests").toString());
         assertEquals("bundle of req-1", new String(members.get("requests/req-1.zip"), StandardCharsets.UTF_8));
-        assertEquals("evidence-exported", fixture.approvals.events.get(0).code(), "the export is journaled");
-        assertEquals("judy", fixture.approvals.events.get(0).reviewer());
+        var exported = fixture.journal.read(0, 1000).stream()
+                .filter(entry -> entry.type().equals(AuditorViews.EXPORTED)).toList();
+        assertEquals(1, exported.size(), "the export is journaled");
+        assertEquals("judy", exported.get(0).data().path("auditor").asText());
+        assertEquals("[\"req-1\",\"req-0\"]", exported.get(0).data().path("requests").toString());
+    }
+
+    @Test
+    void anExportTheJournalCannotRecord_exportsNothing() throws Exception {
+        ConsoleBrowser judy = signedIn("judy@example.com");
+        String csrf = hidden(judy.get("/console/audit/requests?environment=production").body(), "csrf");
+        fixture.journal.failing = true;
+
+        HttpResponse<byte[]> refused = postForBytes(judy, Map.of("csrf", csrf, "environment", "production"));
+
+        assertEquals(503, refused.statusCode());
+        assertTrue(new String(refused.body(), StandardCharsets.UTF_8).contains("Nothing was exported"));
+        assertTrue(evidence.written.isEmpty());
     }
 
     @Test

@@ -18,6 +18,8 @@ final class MemoryJournal implements Journal {
     private final List<JournalEntry> entries = new ArrayList<>();
     private final Clock clock;
     int reads;
+    /** While set, appends fail as a journal that cannot write does. */
+    volatile boolean failing;
 
     MemoryJournal(Clock clock) {
         this.clock = clock;
@@ -25,6 +27,9 @@ final class MemoryJournal implements Journal {
 
     @Override
     public synchronized CompletableFuture<JournalEntry> append(String type, ObjectNode data) {
+        if (failing) {
+            return CompletableFuture.failedFuture(new java.io.IOException("the journal cannot write"));
+        }
         String prev = entries.isEmpty() ? "sha256:" + "00".repeat(32) : entries.get(entries.size() - 1).hash();
         long seq = entries.size();
         var time = clock.instant();

@@ -1,5 +1,6 @@
 package io.countersign.console.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,5 +72,31 @@ class PasskeyPagesTest {
         assertFalse(one.contains("<b>laptop"), one);
         assertTrue(one.contains("data-exclude=\"Y3JlZA\""), one);
         assertTrue(one.contains("<label for=\"passkey-name\">"), one);
+    }
+
+    @Test
+    void addingAPasskeyNeedsARecentSignIn_andAtMostTenAreKept() {
+        Instant now = Instant.parse("2026-12-07T12:00:00Z");
+        Sessions.Session recent = session(now.minus(Duration.ofMinutes(9)));
+        Sessions.Session stale = session(now.minus(Duration.ofMinutes(11)));
+        Passkey passkey = new Passkey("bob", "laptop", "Y3JlZA", "pQECAyYgASFYIA", Passkey.ES256,
+                "00000000-0000-0000-0000-000000000000", "localhost", "http://localhost:8181", 0, now);
+
+        assertEquals(null, PasskeyViews.cannotAdd(recent, List.of(), now));
+        assertEquals(PasskeyPages.AddRefused.SIGN_IN_AGAIN, PasskeyViews.cannotAdd(stale, List.of(), now));
+        assertEquals(PasskeyPages.AddRefused.TOO_MANY, PasskeyViews.cannotAdd(recent,
+                java.util.Collections.nCopies(PasskeyViews.MAX_PASSKEYS, passkey), now));
+
+        PasskeyPages.Ceremony ceremony = new PasskeyPages.Ceremony("localhost", "Y2hhbGxlbmdl", "Ym9i", "bob");
+        String page = PasskeyPages.list(new Pages.Viewer("bob", false), "csrf-1", List.of(passkey), ceremony, null,
+                false, PasskeyPages.AddRefused.SIGN_IN_AGAIN);
+        assertFalse(page.contains("passkey-register"), "no form to add one: " + page);
+        assertTrue(page.contains("<a href=\"/console/login/fresh\">Sign in again</a>"), page);
+        assertTrue(page.contains("laptop"), "the registered ones are still listed");
+    }
+
+    private static Sessions.Session session(Instant authenticatedAt) {
+        return new Sessions.Session("s", "bob", new OidcProvider.Identity("https://idp", "sub", "bob@example.com",
+                authenticatedAt), "csrf-1", authenticatedAt, authenticatedAt);
     }
 }

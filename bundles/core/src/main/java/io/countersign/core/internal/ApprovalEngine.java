@@ -740,16 +740,23 @@ public final class ApprovalEngine implements ApprovalService, Passkeys {
             Instant now = clock.instant();
             expireIfDue(state, now);
             Optional<Eligibility.Refusal> refusal = Eligibility.check(state.view(), reviewer, evidence);
-            if (refusal.isEmpty() && verdict == Verdict.APPROVE && state.decision().route().stepUp()) {
-                refusal = stepUpRefusal(state.request(), reviewer, evidence);
+            boolean stepUp = refusal.isEmpty() && verdict == Verdict.APPROVE && state.decision().route().stepUp();
+            Vote vote;
+            CompletableFuture<JournalEntry> written;
+            // a step-up vote's counter is checked and its entry sequenced under the registry's lock, so the votes of
+            // one authenticator reach the journal in the order of their counters, as the verifier requires
+            synchronized (stepUp ? passkeys : state) {
+                if (stepUp) {
+                    refusal = stepUpRefusal(state.request(), reviewer, evidence);
+                }
+                if (refusal.isPresent()) {
+                    return refuse(state.view(), reviewer, verdict, refusal.get(), evidence);
+                }
+                vote = new Vote(reviewer.id(), verdict, comment, reviewer.groups(), now, evidence);
+                state.addVote(vote);
+                written = append(state, EntryTypes.REVIEW_ACCEPTED,
+                        JournalCodec.accepted(requestId, state.request().digest(), vote));
             }
-            if (refusal.isPresent()) {
-                return refuse(state.view(), reviewer, verdict, refusal.get(), evidence);
-            }
-            Vote vote = new Vote(reviewer.id(), verdict, comment, reviewer.groups(), now, evidence);
-            state.addVote(vote);
-            CompletableFuture<JournalEntry> written = append(state, EntryTypes.REVIEW_ACCEPTED,
-                    JournalCodec.accepted(requestId, state.request().digest(), vote));
             ReviewRoute route = state.decision().route();
             if (Quorum.denials(state.votes()) >= route.denialsToReject()) {
                 written = close(state, RequestStatus.DENIED, "denied by " + reviewer.id(), now);

@@ -30,14 +30,20 @@ final class ThreadNiceness {
         try {
             String tid = Files.readString(self, StandardCharsets.US_ASCII).split(" ", 2)[0];
             // the absolute form: util-linux before 2.39 reads "-n N" as absolute and later ones as an increment
-            Process renice = new ProcessBuilder("renice", Integer.toString(niceness), "-p", tid)
-                    .redirectErrorStream(true).start();
-            String output = new String(renice.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!renice.waitFor(10, TimeUnit.SECONDS)) {
-                renice.destroyForcibly();
-                return "renice did not finish";
+            // its output goes to a file, so a renice that hangs cannot block the sink beyond the timeout
+            Path output = Files.createTempFile("countersign-renice", ".txt");
+            try {
+                Process renice = new ProcessBuilder("renice", Integer.toString(niceness), "-p", tid)
+                        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                if (!renice.waitFor(10, TimeUnit.SECONDS)) {
+                    renice.destroyForcibly();
+                    return "renice did not finish";
+                }
+                return renice.exitValue() == 0 ? null
+                        : "renice failed: " + Files.readString(output, StandardCharsets.UTF_8).strip();
+            } finally {
+                Files.deleteIfExists(output);
             }
-            return renice.exitValue() == 0 ? null : "renice failed: " + output;
         } catch (IOException e) {
             return "renice could not run: " + e.getMessage();
         } catch (InterruptedException e) {

@@ -418,13 +418,31 @@ public final class RestApi implements HttpRoute, HealthSource {
     }
 
     /** The route, without the ids in the path: a path may carry a request id, never worth a SIEM's index. */
-    private static String routeOf(Request request) {
-        String[] path = Request.getPathInContext(request).split("/", -1);
-        if (path.length > 3 && (path[2].equals("actions") || path[2].equals("standing-approvals"))) {
-            path[3] = "{id}";
-        }
-        return String.join("/", path);
+    /**
+     * The route a refused call was for, as a template: the caller chose the path, so ids become {@code {id}}, only
+     * letters, digits and {@code -._/} are kept and it is cut short, before it goes into the journal and to SIEMs.
+     */
+    static String routeOf(Request request) {
+        return routeOf(Request.getPathInContext(request));
     }
+
+    static String routeOf(String pathInContext) {
+        String[] path = pathInContext.split("/", -1);
+        if (path.length > 3 && (path[2].equals("actions") || path[2].equals("standing-approvals")
+                || path[2].equals("policy"))) {
+            for (int i = 3; i < path.length; i++) {
+                if (!KNOWN_SEGMENTS.contains(path[i])) {
+                    path[i] = "{id}";
+                }
+            }
+        }
+        String route = String.join("/", path).replaceAll("[^A-Za-z0-9._/{}-]", "?");
+        return route.length() <= MAX_ROUTE ? route : route.substring(0, MAX_ROUTE) + "…";
+    }
+
+    private static final java.util.Set<String> KNOWN_SEGMENTS = java.util.Set.of("reviews", "execution", "changes",
+            "active");
+    private static final int MAX_ROUTE = 120;
 
     private static boolean notAllowed(Response response, Callback callback, String allowed) {
         Exchanges.methodNotAllowed(response, callback, allowed);
