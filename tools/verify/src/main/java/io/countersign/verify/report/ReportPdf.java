@@ -29,11 +29,14 @@ final class ReportPdf {
     private ReportPdf() {
     }
 
+    /** Held here: java.util.logging keeps loggers only weakly, so a level set on one nobody holds is lost at a GC. */
+    private static final java.util.logging.Logger PDFBOX_LOG = java.util.logging.Logger.getLogger("org.apache.pdfbox");
+
     static {
         // the renderer and PDFBox log through java.util.logging: per-page chatter and font fallbacks for PDF base
         // fonts the page never uses, which would bury the verifier's own output
         com.openhtmltopdf.util.XRLog.setLoggingEnabled(false);
-        java.util.logging.Logger.getLogger("org.apache.pdfbox").setLevel(java.util.logging.Level.SEVERE);
+        PDFBOX_LOG.setLevel(java.util.logging.Level.SEVERE);
     }
 
     static byte[] render(String xhtml) {
