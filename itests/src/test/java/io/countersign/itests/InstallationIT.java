@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,8 +35,10 @@ public class InstallationIT {
             for (Distribution installation : new Distribution[] {first, second}) {
                 for (String made : new String[] {"directory.json", "demo-credentials.json", "journal", "keys",
                     "console/realm.properties", "karaf/log/karaf.log"}) {
-                    assertTrue(made + " is in the installation's data directory " + installation.data(),
-                            Files.exists(installation.data().resolve(made)));
+                    // the remote console's account is written by its own bundle, which may come up after readiness
+                    Poll.until(made + " in the installation's data directory " + installation.data(),
+                            Duration.ofSeconds(60), () -> Files.exists(installation.data().resolve(made)),
+                            () -> "not there");
                 }
             }
             Path home = dir.resolve("countersign");

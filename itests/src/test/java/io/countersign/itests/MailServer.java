@@ -35,11 +35,17 @@ final class MailServer {
         return smtpPort;
     }
 
+    private static final long STARTUP_TIMEOUT_MILLIS = 30_000;
+
     /** Starts a fresh server (empty mailboxes) on the same ports. */
     synchronized void start() throws Exception {
         withMailClassLoader(() -> {
-            GreenMail server = new GreenMail(new ServerSetup[] {new ServerSetup(smtpPort, HOST, "smtp"),
-                    new ServerSetup(imapPort, HOST, "imap")});
+            ServerSetup smtp = new ServerSetup(smtpPort, HOST, "smtp");
+            ServerSetup imap = new ServerSetup(imapPort, HOST, "imap");
+            // GreenMail gives its servers 2 s to start: too short on two busy cores (seen in CI)
+            smtp.setServerStartupTimeout(STARTUP_TIMEOUT_MILLIS);
+            imap.setServerStartupTimeout(STARTUP_TIMEOUT_MILLIS);
+            GreenMail server = new GreenMail(new ServerSetup[] {smtp, imap});
             server.start();
             greenMail = server;
             return null;
