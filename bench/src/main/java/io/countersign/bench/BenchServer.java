@@ -67,4 +67,23 @@ final class BenchServer {
             return socket.getLocalPort();
         }
     }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** A credential as the directory file keeps it: {@code sha256:} and the hex SHA-256 of its UTF-8. */
+    static String credentialHash(String secret) {
+        try {
+            return "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code bytes} random bytes, base64url without padding: a key or token for a generated directory. */
+    static String randomSecret(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
 }

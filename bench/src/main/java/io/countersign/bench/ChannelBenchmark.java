@@ -18,11 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +60,6 @@ public final class ChannelBenchmark {
     private static final String GROUP = "bench-reviewers";
     private static final String OWNER = "bench-owner";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(40);
     private static final long SLICE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final double QUIET_OTHER_CORES = 0.15;
@@ -213,9 +210,9 @@ public final class ChannelBenchmark {
         if (data == null) {
             data = run.resolve("data");
         }
-        String botToken = "xoxb-bench-" + secret(24);
-        String signingSecret = secret(32);
-        String agentKey = "csk_" + secret(32);
+        String botToken = "xoxb-bench-" + BenchServer.randomSecret(24);
+        String signingSecret = BenchServer.randomSecret(32);
+        String agentKey = "csk_" + BenchServer.randomSecret(32);
         int port = BenchServer.freePort();
         try (SlackStandIn slack = SlackStandIn.start(botToken)) {
             Process server = start(root, run, data, port, slack, botToken, signingSecret, agentKey, reviewers);
@@ -812,12 +809,13 @@ public final class ChannelBenchmark {
                 "responseUrlPrefix = " + slack.responseUrlPrefix(),
                 ""));
         ObjectNode directory = JSON.createObjectNode();
-        directory.putArray("agents").addObject().put("id", "bench-agent").put("keyHash", hash(agentKey))
+        directory.putArray("agents").addObject().put("id", "bench-agent")
+                .put("keyHash", BenchServer.credentialHash(agentKey))
                 .putArray("actsFor").add(OWNER);
         ArrayNode list = directory.putArray("reviewers");
         for (int i = 1; i <= reviewers; i++) {
             ObjectNode reviewer = list.addObject().put("id", String.format(Locale.ROOT, "bench-reviewer-%d", i))
-                    .put("tokenHash", hash("csr_" + secret(32)));
+                    .put("tokenHash", BenchServer.credentialHash("csr_" + BenchServer.randomSecret(32)));
             reviewer.putArray("groups").add(GROUP);
             reviewer.putObject("contacts").put("slack", String.format(Locale.ROOT, "U0BENCH%04d", i));
         }
@@ -877,20 +875,7 @@ public final class ChannelBenchmark {
         }
     }
 
-    private static String hash(String secret) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static String secret(int bytes) {
-        byte[] random = new byte[bytes];
-        RANDOM.nextBytes(random);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
         AtomicLong count = new AtomicLong();

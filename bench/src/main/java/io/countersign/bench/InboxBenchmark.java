@@ -15,13 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +39,6 @@ import org.HdrHistogram.Histogram;
 public final class InboxBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String CLIENT = "countersign-console";
     private static final String GROUP = "bench-reviewers";
     private static final int SIGNED_IN_REVIEWERS = 10;
@@ -74,8 +68,8 @@ public final class InboxBenchmark {
         }
         Path root = Path.of("").toAbsolutePath();
         Path run = root.resolve("bench/target/inbox-run-" + System.currentTimeMillis());
-        String agentKey = "csk_" + secret(32);
-        String voterToken = "csr_" + secret(32);
+        String agentKey = "csk_" + BenchServer.randomSecret(32);
+        String voterToken = "csr_" + BenchServer.randomSecret(32);
         int port = BenchServer.freePort();
         MockOAuth2Server provider = new MockOAuth2Server();
         provider.start();
@@ -345,16 +339,18 @@ public final class InboxBenchmark {
                 "clientId = " + CLIENT,
                 ""));
         ObjectNode directory = JSON.createObjectNode();
-        directory.putArray("agents").addObject().put("id", "bench-agent").put("keyHash", hash(agentKey))
+        directory.putArray("agents").addObject().put("id", "bench-agent")
+                .put("keyHash", BenchServer.credentialHash(agentKey))
                 .putArray("actsFor").add(OWNER);
         ArrayNode reviewers = directory.putArray("reviewers");
         for (int i = 0; i < SIGNED_IN_REVIEWERS; i++) {
             ObjectNode reviewer = reviewers.addObject().put("id", "rev-" + i)
-                    .put("tokenHash", hash("csr_" + secret(32)));
+                    .put("tokenHash", BenchServer.credentialHash("csr_" + BenchServer.randomSecret(32)));
             reviewer.putArray("groups").add(GROUP);
             reviewer.putObject("contacts").put("email", "rev-" + i + "@bench.example");
         }
-        ObjectNode voter = reviewers.addObject().put("id", "bench-voter").put("tokenHash", hash(voterToken));
+        ObjectNode voter = reviewers.addObject().put("id", "bench-voter")
+                .put("tokenHash", BenchServer.credentialHash(voterToken));
         voter.putArray("groups").add(GROUP);
         voter.putObject("contacts");
         Path directoryFile = run.resolve("directory.json");
@@ -394,18 +390,5 @@ public final class InboxBenchmark {
         return Math.round(nanos / 1e4) / 100.0;
     }
 
-    private static String hash(String secret) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static String secret(int bytes) {
-        byte[] random = new byte[bytes];
-        RANDOM.nextBytes(random);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    }
 }

@@ -85,13 +85,11 @@ public final class MonthReport {
                   long evidenceBytes, double exportSeconds) {
 
         boolean verified() {
-            // the verifier's stderr (pdfbox logs its font fallbacks there) is merged into the output
-            return makeExit == 0 && verifyExit == 0 && verifyOutput.lines().anyMatch(line
-                    -> line.startsWith("VERIFIED report "));
+            return makeExit == 0 && verifyExit == 0 && verifyOutput.startsWith("VERIFIED report ");
         }
 
         boolean editRejected() {
-            return editedExit == 1 && editedOutput.lines().anyMatch(line -> line.startsWith("FAILED report "))
+            return editedExit == 1 && editedOutput.startsWith("FAILED report ")
                     && editedOutput.contains("figures.json: the figure " + editedFigure + " is not what the evidence"
                     + " gives");
         }

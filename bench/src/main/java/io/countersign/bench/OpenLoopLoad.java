@@ -14,9 +14,11 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * Closed-loop maximum throughput ({@link #runClosed}) and, mainly, open-loop load: sends requests at a fixed arrival rate over keep-alive connections from one selector thread, wrk2-style: each
- * latency is measured from the moment the request was <em>due</em>, not from when a connection was free to send it,
- * so queueing inside the server or the client is counted rather than hidden (coordinated omission).
+ * Load over keep-alive connections from one selector thread. Open loop ({@link #run}), wrk2-style: requests are sent
+ * at a fixed arrival rate and each latency is measured from the moment the request was <em>due</em>, not from when a
+ * connection was free to send it, so queueing inside the server or the client is counted rather than hidden
+ * (coordinated omission). Closed loop
+ * ({@link #runClosed}), wrk-style: the maximum throughput, each connection sending again as soon as it is answered.
  */
 final class OpenLoopLoad {
 
@@ -64,99 +66,52 @@ final class OpenLoopLoad {
      */
     Result runClosed(int connections, double warmupSeconds, double seconds) throws IOException {
         try (Selector selector = Selector.open()) {
-            List<Connection> all = new ArrayList<>();
-            long start = System.nanoTime();
-            long measureFrom = start + (long) (warmupSeconds * 1e9);
+            long measureFrom = System.nanoTime() + (long) (warmupSeconds * 1e9);
             long end = measureFrom + (long) (seconds * 1e9);
-            for (int i = 0; i < connections; i++) {
-                SocketChannel channel = SocketChannel.open(address);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                channel.configureBlocking(false);
-                Connection connection = new Connection(channel);
-                channel.register(selector, SelectionKey.OP_READ, connection);
-                all.add(connection);
+            List<Connection> all = open(selector, connections);
+            for (Connection connection : all) {
                 send(connection, selector, System.nanoTime());
             }
-            Histogram histogram = new Histogram(60_000_000_000L, 3);
-            long completed = 0;
-            long errors = 0;
+            Tally tally = new Tally(measureFrom, end);
             int busy = connections;
             while (busy > 0) {
                 if (System.nanoTime() > end + 30_000_000_000L) {
-                    errors += busy;
+                    tally.errors += busy;
                     break;
                 }
                 selector.select(10);
                 for (SelectionKey key : selector.selectedKeys()) {
                     Connection connection = (Connection) key.attachment();
-                    if (key.isWritable()) {
-                        connection.channel.write(connection.out);
-                        if (!connection.out.hasRemaining()) {
-                            key.interestOps(SelectionKey.OP_READ);
-                        }
-                    }
-                    if (key.isReadable()) {
-                        int status = readResponse(connection);
-                        if (status != 0) {
-                            long finished = System.nanoTime();
-                            if (connection.dueNanos >= measureFrom && finished <= end) {
-                                completed++;
-                                histogram.recordValue(Math.min(finished - connection.dueNanos,
-                                        histogram.getHighestTrackableValue()));
-                                if (status < 200 || status >= 300) {
-                                    errors++;
-                                }
-                            }
-                            if (finished < end) {
-                                send(connection, selector, finished);
-                            } else {
-                                connection.busy = false;
-                                busy--;
-                            }
+                    int status = service(key);
+                    if (status != 0) {
+                        long finished = tally.record(connection, status);
+                        if (finished < end) {
+                            send(connection, selector, finished);
+                        } else {
+                            connection.busy = false;
+                            busy--;
                         }
                     }
                 }
                 selector.selectedKeys().clear();
             }
-            for (Connection connection : all) {
-                connection.channel.close();
-            }
-            return new Result(0, completed, errors, seconds, histogram);
-        }
-    }
-
-    private void send(Connection connection, Selector selector, long now) throws IOException {
-        connection.dueNanos = now;
-        connection.busy = true;
-        connection.out = ByteBuffer.wrap(request);
-        connection.channel.write(connection.out);
-        if (connection.out.hasRemaining()) {
-            connection.channel.keyFor(selector).interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            close(all);
+            return new Result(0, tally.completed, tally.errors, seconds, tally.histogram);
         }
     }
 
     Result run(double ratePerSecond, int connections, double warmupSeconds, double seconds) throws IOException {
         try (Selector selector = Selector.open()) {
-            List<Connection> all = new ArrayList<>();
-            ArrayDeque<Connection> idle = new ArrayDeque<>();
-            for (int i = 0; i < connections; i++) {
-                SocketChannel channel = SocketChannel.open(address);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                channel.configureBlocking(false);
-                Connection connection = new Connection(channel);
-                channel.register(selector, SelectionKey.OP_READ, connection);
-                all.add(connection);
-                idle.add(connection);
-            }
-            Histogram histogram = new Histogram(60_000_000_000L, 3);
+            List<Connection> all = open(selector, connections);
+            ArrayDeque<Connection> idle = new ArrayDeque<>(all);
             ArrayDeque<Long> due = new ArrayDeque<>();
             long period = (long) (1_000_000_000d / ratePerSecond);
             long start = System.nanoTime();
             long measureFrom = start + (long) (warmupSeconds * 1e9);
             long end = measureFrom + (long) (seconds * 1e9);
+            // an answer that arrives after the end still counts: its request was due within the window
+            Tally tally = new Tally(measureFrom, Long.MAX_VALUE);
             long next = start;
-            long completed = 0;
-            long errors = 0;
             while (true) {
                 long now = System.nanoTime();
                 while (next <= now && next < end) {
@@ -164,20 +119,13 @@ final class OpenLoopLoad {
                     next += period;
                 }
                 while (!due.isEmpty() && !idle.isEmpty()) {
-                    Connection connection = idle.poll();
-                    connection.dueNanos = due.poll();
-                    connection.busy = true;
-                    connection.out = ByteBuffer.wrap(request);
-                    connection.channel.write(connection.out);
-                    if (connection.out.hasRemaining()) {
-                        connection.channel.keyFor(selector).interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                    }
+                    send(idle.poll(), selector, due.poll());
                 }
                 if (next >= end && due.isEmpty() && idle.size() == all.size()) {
                     break;
                 }
                 if (System.nanoTime() > end + 30_000_000_000L) {
-                    errors += due.size() + (all.size() - idle.size());
+                    tally.errors += due.size() + (all.size() - idle.size());
                     break;
                 }
                 long waitNanos = Math.max(0, next - System.nanoTime());
@@ -188,36 +136,87 @@ final class OpenLoopLoad {
                 }
                 for (SelectionKey key : selector.selectedKeys()) {
                     Connection connection = (Connection) key.attachment();
-                    if (key.isWritable()) {
-                        connection.channel.write(connection.out);
-                        if (!connection.out.hasRemaining()) {
-                            key.interestOps(SelectionKey.OP_READ);
-                        }
-                    }
-                    if (key.isReadable()) {
-                        int status = readResponse(connection);
-                        if (status != 0) {
-                            long finished = System.nanoTime();
-                            if (connection.dueNanos >= measureFrom) {
-                                completed++;
-                                histogram.recordValue(Math.min(finished - connection.dueNanos,
-                                        histogram.getHighestTrackableValue()));
-                                if (status < 200 || status >= 300) {
-                                    errors++;
-                                }
-                            }
-                            connection.busy = false;
-                            idle.add(connection);
-                        }
+                    int status = service(key);
+                    if (status != 0) {
+                        tally.record(connection, status);
+                        connection.busy = false;
+                        idle.add(connection);
                     }
                 }
                 selector.selectedKeys().clear();
             }
-            for (Connection connection : all) {
-                connection.channel.close();
-            }
-            return new Result(ratePerSecond, completed, errors, seconds, histogram);
+            close(all);
+            return new Result(ratePerSecond, tally.completed, tally.errors, seconds, tally.histogram);
         }
+    }
+
+    /** What was answered: latencies of requests due (sent) from {@code measureFrom} on, answered by {@code until}. */
+    private static final class Tally {
+        final Histogram histogram = new Histogram(60_000_000_000L, 3);
+        final long measureFrom;
+        final long until;
+        long completed;
+        long errors;
+
+        Tally(long measureFrom, long until) {
+            this.measureFrom = measureFrom;
+            this.until = until;
+        }
+
+        /** Counts the answer to {@code connection}'s request; returns when it finished. */
+        long record(Connection connection, int status) {
+            long finished = System.nanoTime();
+            if (connection.dueNanos >= measureFrom && finished <= until) {
+                completed++;
+                histogram.recordValue(Math.min(finished - connection.dueNanos, histogram.getHighestTrackableValue()));
+                if (status < 200 || status >= 300) {
+                    errors++;
+                }
+            }
+            return finished;
+        }
+    }
+
+    private List<Connection> open(Selector selector, int connections) throws IOException {
+        List<Connection> all = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            SocketChannel channel = SocketChannel.open(address);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.configureBlocking(false);
+            Connection connection = new Connection(channel);
+            channel.register(selector, SelectionKey.OP_READ, connection);
+            all.add(connection);
+        }
+        return all;
+    }
+
+    private static void close(List<Connection> all) throws IOException {
+        for (Connection connection : all) {
+            connection.channel.close();
+        }
+    }
+
+    /** Sends the request on {@code connection}; its latency runs from {@code dueNanos}. */
+    private void send(Connection connection, Selector selector, long dueNanos) throws IOException {
+        connection.dueNanos = dueNanos;
+        connection.busy = true;
+        connection.out = ByteBuffer.wrap(request);
+        connection.channel.write(connection.out);
+        if (connection.out.hasRemaining()) {
+            connection.channel.keyFor(selector).interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        }
+    }
+
+    /** Finishes a write the socket could not take at once, then reads: a whole response's status, or 0. */
+    private static int service(SelectionKey key) throws IOException {
+        Connection connection = (Connection) key.attachment();
+        if (key.isWritable()) {
+            connection.channel.write(connection.out);
+            if (!connection.out.hasRemaining()) {
+                key.interestOps(SelectionKey.OP_READ);
+            }
+        }
+        return key.isReadable() ? readResponse(connection) : 0;
     }
 
     /** Reads what has arrived; returns the status code once a whole response is in, else 0. */

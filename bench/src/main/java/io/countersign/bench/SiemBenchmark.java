@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.siem.standin.Rsyslog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +42,6 @@ public final class SiemBenchmark {
     private static final String BODY = "{\"action\":\"db.query\",\"resource\":\"analytics.events\","
             + "\"environment\":\"staging\",\"parameters\":{\"sql\":\"select count(*) from events\"},"
             + "\"onBehalfOf\":\"alice\",\"justification\":\"dashboard refresh\"}";
-    private static final String KEYSTORE_PASSWORD = "siem-bench-keystore";
     private static final String SINK_PID = "io.countersign.siem.sink-bench";
     private static final Pattern SEQ = Pattern.compile("\\[countersign@32473 seq=\"(\\d+)\"");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -89,7 +88,7 @@ public final class SiemBenchmark {
         Path sinkFile = home.resolve("etc/" + SINK_PID + ".cfg");
         Process server = BenchServer.launch(home, run, port, data, root.resolve("rules"),
                 Map.of("COUNTERSIGN_FEATURES", "countersign-siem",
-                        "COUNTERSIGN_SIEM_KEYSTORE_PASSWORD", KEYSTORE_PASSWORD));
+                        "COUNTERSIGN_SIEM_KEYSTORE_PASSWORD", Rsyslog.KEYSTORE_PASSWORD));
         HttpClient http = HttpClient.newHttpClient();
         try {
             BenchServer.awaitUp(port);
@@ -322,114 +321,6 @@ public final class SiemBenchmark {
                 Thread.sleep(100);
             }
             throw new IllegalStateException("the sink did not catch up in " + seconds + " s: " + last);
-        }
-    }
-
-    /**
-     * A private rsyslogd as SiemIT runs it (itests' Rsyslog): an RFC 5425 listener (imtcp, GnuTLS, mutual X.509) on
-     * a free port of 127.0.0.1 writing every message raw, one per line, with certificates made by openssl.
-     */
-    static final class Rsyslog {
-        private final Path dir;
-        private final int port;
-        private Process process;
-
-        private Rsyslog(Path dir, int port) {
-            this.dir = dir;
-            this.port = port;
-        }
-
-        static Rsyslog create(Path dir) throws IOException, InterruptedException {
-            if (!Files.exists(Path.of("/usr/sbin/rsyslogd"))) {
-                throw new IllegalStateException("rsyslogd is missing: run itests/scripts/install-rsyslog.sh");
-            }
-            Files.createDirectories(dir.resolve("work"));
-            run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out",
-                    "ca.pem", "-days", "2", "-subj", "/CN=SiemBenchmark CA", "-addext",
-                    "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-            certificate(dir, "server", "/CN=localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-                    + "extendedKeyUsage=serverAuth\n");
-            certificate(dir, "client", "/CN=countersign", "extendedKeyUsage=clientAuth\n");
-            run(dir, "openssl", "pkcs12", "-export", "-in", "client.pem", "-inkey", "client-key.pem", "-out",
-                    "client.p12", "-passout", "pass:" + KEYSTORE_PASSWORD, "-name", "client");
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            Files.writeString(dir.resolve("rsyslog.conf"), """
-                    global(workDirectory="%1$s/work" maxMessageSize="64k"
-                           defaultNetstreamDriver="gtls"
-                           defaultNetstreamDriverCAFile="%1$s/ca.pem"
-                           defaultNetstreamDriverCertFile="%1$s/server.pem"
-                           defaultNetstreamDriverKeyFile="%1$s/server-key.pem")
-                    module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1"
-                           streamDriver.authMode="x509/certvalid" maxSessions="20")
-                    template(name="raw" type="string" string="%%rawmsg%%\\n")
-                    ruleset(name="siem") {
-                      action(type="omfile" file="%1$s/received.log" template="raw" asyncWriting="off"
-                             flushOnTXEnd="on")
-                    }
-                    input(type="imtcp" port="%2$d" address="127.0.0.1" ruleset="siem")
-                    """.formatted(dir.toAbsolutePath(), port));
-            return new Rsyslog(dir, port);
-        }
-
-        private static void certificate(Path dir, String name, String subject, String extensions)
-                throws IOException, InterruptedException {
-            Files.writeString(dir.resolve(name + ".ext"), extensions);
-            run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + "-key.pem", "-out",
-                    name + ".csr", "-subj", subject);
-            run(dir, "openssl", "x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
-                    "-CAcreateserial", "-out", name + ".pem", "-days", "2", "-extfile", name + ".ext");
-        }
-
-        private static void run(Path dir, String... command) throws IOException, InterruptedException {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                throw new IOException(String.join(" ", command) + " failed: " + output);
-            }
-        }
-
-        void start() throws IOException, InterruptedException {
-            process = new ProcessBuilder("/usr/sbin/rsyslogd", "-n", "-f", dir.resolve("rsyslog.conf").toString(),
-                    "-i", dir.resolve("rsyslogd.pid").toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("rsyslogd.out").toFile()))
-                    .start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < deadline) {
-                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-                    return;
-                } catch (IOException e) {
-                    if (!process.isAlive()) {
-                        throw new IOException("rsyslogd ended: " + Files.readString(dir.resolve("rsyslogd.out")));
-                    }
-                    Thread.sleep(100);
-                }
-            }
-            throw new IOException("rsyslogd does not listen on " + port);
-        }
-
-        void stop() throws InterruptedException {
-            if (process != null && process.isAlive()) {
-                process.destroy();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
-                }
-            }
-        }
-
-        String target() {
-            return "127.0.0.1:" + port;
-        }
-
-        Path log() {
-            return dir.resolve("received.log");
-        }
-
-        long bytes() throws IOException {
-            return Files.exists(log()) ? Files.size(log()) : 0;
         }
     }
 }

@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.countersign.api.Action;
+import io.countersign.api.ActionRequest;
+import io.countersign.api.Agent;
 import io.countersign.api.Decision;
 import io.countersign.api.GroupQuorum;
 import io.countersign.api.Outcome;
+import io.countersign.api.PolicyContext;
+import io.countersign.policy.drools.internal.CandidatePolicy;
 import io.countersign.policy.drools.internal.RuleTests;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -20,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,8 +110,19 @@ class OpaEquivalenceTest {
 
     @Test
     void theBenchmarkRequestIsAllowedByBoth() throws Exception {
-        JsonNode rego = evaluate(JSON.readTree(OpaComparison.ACTION));
+        JsonNode asked = JSON.readTree(OpaComparison.ACTION);
+        JsonNode rego = evaluate(asked);
         assertEquals("ALLOW", rego.path("outcome").asText(), rego::toString);
+
+        CandidatePolicy drools = CandidatePolicy.compile(ROOT.resolve("rules"), Duration.ofHours(1),
+                OpaEquivalenceTest.class.getClassLoader());
+        Action action = new Action(asked.path("action").asText(), asked.path("resource").asText(),
+                asked.path("parameters"), asked.path("environment").asText(), "analytics-agent",
+                List.of(asked.path("onBehalfOf").asText()));
+        Decision decision = drools.decide(new ActionRequest("bench", action, asked.path("justification").asText(),
+                "sha256:" + "00".repeat(32), Instant.parse("2026-01-05T10:00:00Z"), null),
+                new Agent("analytics-agent", List.of("alice")), PolicyContext.none());
+        assertEquals(describe(decision), describe(rego));
     }
 
     @Test

@@ -22,8 +22,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Rule;
@@ -40,10 +38,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 public class ConsoleAuditorIT {
 
     private static final String AGENT = "analytics-agent";
-    private static final String CLIENT = "countersign-console";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static MockOAuth2Server provider;
+    private static ConsoleInstallation installation;
     private static Distribution distribution;
     private static Credentials credentials;
 
@@ -52,31 +49,15 @@ public class ConsoleAuditorIT {
 
     @BeforeClass
     public static void startWithTheConsole() throws Exception {
-        provider = new MockOAuth2Server();
-        provider.start();
-        String issuer = provider.issuerUrl("default").toString().replaceAll("/$", "");
-        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "console-auditor-");
-        distribution = Distribution.unpack(dir.resolve("countersign"))
-                .withEnvironment("COUNTERSIGN_FEATURES", "countersign-console")
-                .withEnvironment("COUNTERSIGN_OIDC_CLIENT_SECRET", "console-secret");
-        distribution.configure("io.countersign.console.web", "publicBaseUrl = " + distribution.baseUrl(),
-                "issuer = " + issuer, "clientId = " + CLIENT);
-        distribution.start();
-        credentials = Credentials.read(distribution.data().resolve("demo-credentials.json"));
-        Poll.until("the console to be served", Duration.ofSeconds(90), () -> {
-            List<String> served = new ArrayList<>();
-            distribution.api().get("/health", null).body().path("routes").forEach(r -> served.add(r.asText()));
-            return served.contains("/console");
-        }, () -> distribution.api().get("/health", null).raw());
+        installation = ConsoleInstallation.start("console-auditor", false);
+        distribution = installation.distribution();
+        credentials = installation.credentials();
     }
 
     @AfterClass
     public static void stop() throws Exception {
-        if (distribution != null) {
-            distribution.close();
-        }
-        if (provider != null) {
-            provider.shutdown();
+        if (installation != null) {
+            installation.close();
         }
     }
 
@@ -162,18 +143,13 @@ public class ConsoleAuditorIT {
     // ------------------------------------------------------------------------------------------------ helpers
 
     private static void signIn(ChromiumBrowser browser, String reviewer) {
-        provider.enqueueCallback(new DefaultOAuth2TokenCallback("default", reviewer + "-subject", "JWT",
-                List.of(CLIENT), Map.of("email", reviewer + "@example.com"), 3600));
-        browser.open(URI.create(distribution.baseUrl() + "/console/"));
+        installation.signIn(browser, reviewer);
     }
 
     /** Two security reviewers must approve; dave, erin and frank may. */
     private static String submitPrivilegeChange(String ticket) throws Exception {
-        String action = Api.action("privilege.escalate", "iam:role/console-audit", "production",
-                "{\"role\":\"admin\",\"ticket\":\"" + ticket + "-" + System.nanoTime() + "\"}", "alice");
-        Api.Answer answer = distribution.api().post("/v1/actions", credentials.agentKey(AGENT), action);
-        assertEquals(answer.raw(), 201, answer.status());
-        return answer.text("id");
+        return installation.submit("privilege.escalate", "iam:role/console-audit",
+                "{\"role\":\"admin\",\"ticket\":\"" + ticket + "-" + System.nanoTime() + "\"}");
     }
 
     private static Path awaitDownload(Path downloads) throws Exception {

@@ -6,14 +6,8 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Rule;
@@ -28,12 +22,11 @@ import org.openqa.selenium.By;
 public class ConsoleIT {
 
     private static final String AGENT = "analytics-agent";
-    private static final String CLIENT = "countersign-console";
     private static final By APPROVE = By.cssSelector("button.approve");
     private static final By DENY = By.cssSelector("button.deny");
     private static final By COMMENT = By.id("comment");
 
-    private static MockOAuth2Server provider;
+    private static ConsoleInstallation installation;
     private static Distribution distribution;
     private static Credentials credentials;
 
@@ -42,31 +35,15 @@ public class ConsoleIT {
 
     @BeforeClass
     public static void startWithTheConsole() throws Exception {
-        provider = new MockOAuth2Server();
-        provider.start();
-        String issuer = provider.issuerUrl("default").toString().replaceAll("/$", "");
-        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "console-");
-        distribution = Distribution.unpack(dir.resolve("countersign"))
-                .withEnvironment("COUNTERSIGN_FEATURES", "countersign-console")
-                .withEnvironment("COUNTERSIGN_OIDC_CLIENT_SECRET", "console-secret");
-        distribution.configure("io.countersign.console.web", "publicBaseUrl = " + distribution.baseUrl(),
-                "issuer = " + issuer, "clientId = " + CLIENT);
-        distribution.start();
-        credentials = Credentials.read(distribution.data().resolve("demo-credentials.json"));
-        Poll.until("the console to be served", Duration.ofSeconds(90), () -> {
-            List<String> served = new ArrayList<>();
-            distribution.api().get("/health", null).body().path("routes").forEach(r -> served.add(r.asText()));
-            return served.contains("/console");
-        }, () -> distribution.api().get("/health", null).raw());
+        installation = ConsoleInstallation.start("console", false);
+        distribution = installation.distribution();
+        credentials = installation.credentials();
     }
 
     @AfterClass
     public static void stop() throws Exception {
-        if (distribution != null) {
-            distribution.close();
-        }
-        if (provider != null) {
-            provider.shutdown();
+        if (installation != null) {
+            installation.close();
         }
     }
 
@@ -127,9 +104,7 @@ public class ConsoleIT {
     @Test
     public void someoneWhoIsNoReviewer_cannotSignIn() throws Exception {
         ChromiumBrowser stranger = browsers.keep(ChromiumBrowser.desktop());
-        provider.enqueueCallback(new DefaultOAuth2TokenCallback("default", "mallory-subject", "JWT", List.of(CLIENT),
-                Map.of("email", "mallory@example.com"), 3600));
-        stranger.open(URI.create(distribution.baseUrl() + "/console/"));
+        installation.signIn(stranger, "mallory");
         assertEquals(stranger.text(), "Sign-in refused", stranger.heading());
         assertFalse(stranger.text(), stranger.text().contains("Signed in as"));
     }
@@ -148,24 +123,18 @@ public class ConsoleIT {
     // ------------------------------------------------------------------------------------------------ helpers
 
     private static void signIn(ChromiumBrowser browser, String reviewer) {
-        provider.enqueueCallback(new DefaultOAuth2TokenCallback("default", reviewer + "-subject", "JWT",
-                List.of(CLIENT), Map.of("email", reviewer + "@example.com"), 3600));
-        browser.open(URI.create(distribution.baseUrl() + "/console/"));
+        installation.signIn(browser, reviewer);
     }
 
     /** Two security reviewers must approve; dave, erin and frank may. */
     private static String submitPrivilegeChange(String ticket) throws Exception {
-        String action = Api.action("privilege.escalate", "iam:role/console-admin", "production",
-                "{\"role\":\"admin\",\"ticket\":\"" + ticket + "-" + System.nanoTime() + "\"}", "alice");
-        Api.Answer answer = distribution.api().post("/v1/actions", credentials.agentKey(AGENT), action);
-        assertEquals(answer.raw(), 201, answer.status());
-        assertEquals(answer.raw(), "pending", answer.text("status"));
-        return answer.text("id");
+        String id = installation.submit("privilege.escalate", "iam:role/console-admin",
+                "{\"role\":\"admin\",\"ticket\":\"" + ticket + "-" + System.nanoTime() + "\"}");
+        assertEquals("pending", request(id).path("status").asText());
+        return id;
     }
 
     private static JsonNode request(String id) throws Exception {
-        Api.Answer answer = distribution.api().get("/v1/actions/" + id, credentials.agentKey(AGENT));
-        assertEquals(answer.raw(), 200, answer.status());
-        return answer.body();
+        return installation.request(id);
     }
 }

@@ -13,16 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Rule;
@@ -45,45 +41,28 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 public class PasskeyStepUpIT {
 
     private static final String AGENT = "analytics-agent";
-    private static final String CLIENT = "countersign-console";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static MockOAuth2Server provider;
+    private static ConsoleInstallation installation;
+    private static String console;
     private static Distribution distribution;
     private static Credentials credentials;
-    private static String console;
 
     @Rule
     public final BrowserScreenshots browsers = new BrowserScreenshots();
 
     @BeforeClass
     public static void startWithTheConsole() throws Exception {
-        provider = new MockOAuth2Server();
-        provider.start();
-        String issuer = provider.issuerUrl("default").toString().replaceAll("/$", "");
-        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "passkey-");
-        distribution = Distribution.unpack(dir.resolve("countersign"))
-                .withEnvironment("COUNTERSIGN_FEATURES", "countersign-console")
-                .withEnvironment("COUNTERSIGN_OIDC_CLIENT_SECRET", "console-secret");
-        console = distribution.baseUrl().replace("127.0.0.1", "localhost");
-        distribution.configure("io.countersign.console.web", "publicBaseUrl = " + console, "issuer = " + issuer,
-                "clientId = " + CLIENT);
-        distribution.start();
-        credentials = Credentials.read(distribution.data().resolve("demo-credentials.json"));
-        Poll.until("the console to be served", Duration.ofSeconds(90), () -> {
-            List<String> served = new ArrayList<>();
-            distribution.api().get("/health", null).body().path("routes").forEach(r -> served.add(r.asText()));
-            return served.contains("/console");
-        }, () -> distribution.api().get("/health", null).raw());
+        installation = ConsoleInstallation.start("passkey", true);
+        distribution = installation.distribution();
+        credentials = installation.credentials();
+        console = installation.baseUrl();
     }
 
     @AfterClass
     public static void stop() throws Exception {
-        if (distribution != null) {
-            distribution.close();
-        }
-        if (provider != null) {
-            provider.shutdown();
+        if (installation != null) {
+            installation.close();
         }
     }
 
@@ -178,26 +157,20 @@ public class PasskeyStepUpIT {
     }
 
     private static void signIn(ChromiumBrowser browser, String reviewer) {
-        provider.enqueueCallback(new DefaultOAuth2TokenCallback("default", reviewer + "-subject", "JWT",
-                List.of(CLIENT), Map.of("email", reviewer + "@example.com"), 3600));
-        browser.open(URI.create(console + "/console/"));
+        installation.signIn(browser, reviewer);
         assertTrue(browser.text(), browser.text().contains("Signed in as " + reviewer));
     }
 
     /** IAM administrator rights: one security reviewer, with a passkey (rules/privileges.drl). */
     private static String submitAdminGrant(String ticket) throws Exception {
-        String action = Api.action("iam.admin.grant", "iam:user/console-admin", "production",
-                "{\"ticket\":\"" + ticket + "-" + System.nanoTime() + "\"}", "alice");
-        Api.Answer answer = distribution.api().post("/v1/actions", credentials.agentKey(AGENT), action);
-        assertEquals(answer.raw(), 201, answer.status());
-        assertEquals(answer.raw(), "pending", answer.text("status"));
-        return answer.text("id");
+        String id = installation.submit("iam.admin.grant", "iam:user/console-admin",
+                "{\"ticket\":\"" + ticket + "-" + System.nanoTime() + "\"}");
+        assertEquals("pending", request(id).path("status").asText());
+        return id;
     }
 
     private static JsonNode request(String id) throws Exception {
-        Api.Answer answer = distribution.api().get("/v1/actions/" + id, credentials.agentKey(AGENT));
-        assertEquals(answer.raw(), 200, answer.status());
-        return answer.body();
+        return installation.request(id);
     }
 
     private static Path download(String path) throws Exception {

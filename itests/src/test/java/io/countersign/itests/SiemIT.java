@@ -7,6 +7,7 @@ import static org.junit.Assert.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.countersign.siem.standin.HecStandIn;
+import io.countersign.siem.standin.Rsyslog;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -447,16 +447,7 @@ public final class ConsoleRoute implements HttpRoute {
             html(response, callback, 403, Pages.message("Not a reviewer", "Nothing was changed.", 403));
             return;
         }
-        ObjectNode artifact = JsonNodeFactory.instance.objectNode();
-        artifact.put("issuer", session.identity().issuer());
-        artifact.put("subject", session.identity().subject());
-        if (session.identity().email() != null) {
-            artifact.put("email", session.identity().email());
-        }
-        artifact.put("authenticatedAt", session.identity().authenticatedAt().toString());
-        artifact.put("session", sha256(session.id()));
-        ReviewEvidence evidence = new ReviewEvidence(CHANNEL, CHANNEL + ":" + sha256(session.id()) + ":" + id, digest,
-                artifact);
+        ReviewEvidence evidence = evidence(session, id, digest, signedIn(session));
         approvals.review(reviewer.get(), id, verdict, comment.isEmpty() ? null : comment, evidence)
                 .whenComplete((result, failure) -> {
                     if (failure != null) {
@@ -567,6 +558,24 @@ public final class ConsoleRoute implements HttpRoute {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** What a console vote's evidence says of who was signed in: the provider's identity and the session's hash. */
+    static ObjectNode signedIn(Sessions.Session session) {
+        ObjectNode artifact = JsonNodeFactory.instance.objectNode();
+        artifact.put("issuer", session.identity().issuer());
+        artifact.put("subject", session.identity().subject());
+        if (session.identity().email() != null) {
+            artifact.put("email", session.identity().email());
+        }
+        artifact.put("authenticatedAt", session.identity().authenticatedAt().toString());
+        artifact.put("session", sha256(session.id()));
+        return artifact;
+    }
+
+    /** A console vote's evidence; its replay key is the session's hash and the request. */
+    static ReviewEvidence evidence(Sessions.Session session, String requestId, String digest, ObjectNode artifact) {
+        return new ReviewEvidence(CHANNEL, CHANNEL + ":" + sha256(session.id()) + ":" + requestId, digest, artifact);
     }
 
     private static String sha256(String text) {

@@ -83,11 +83,6 @@ final class OidcProvider {
     }
 
     /** Where to send the browser to sign in: the authorization endpoint with state, nonce and the S256 challenge. */
-    URI authorizationRequest(String state, String nonce, String codeVerifier)
-            throws IOException, InterruptedException, Rejected {
-        return authorizationRequest(state, nonce, codeVerifier, false);
-    }
-
     /**
      * @param fresh ask the provider to authenticate the user again even within its own session ({@code prompt=login},
      *              {@code max_age=0}), for what needs a recent sign-in

@@ -33,11 +33,6 @@ final class PasskeyPages {
         }
     }
 
-    static String list(Pages.Viewer viewer, String csrf, List<Passkey> passkeys, Ceremony ceremony, String notice,
-                       boolean error) {
-        return list(viewer, csrf, passkeys, ceremony, notice, error, null);
-    }
-
     /** @param refused why no passkey can be added now (the form is left out), or {@code null} */
     static String list(Pages.Viewer viewer, String csrf, List<Passkey> passkeys, Ceremony ceremony, String notice,
                        boolean error, AddRefused refused) {

@@ -17,14 +17,11 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -212,17 +209,9 @@ final class PasskeyViews {
                             + " JavaScript on. Nothing was changed."));
             return;
         }
-        ObjectNode artifact = JsonNodeFactory.instance.objectNode();
-        artifact.put("issuer", session.identity().issuer());
-        artifact.put("subject", session.identity().subject());
-        if (session.identity().email() != null) {
-            artifact.put("email", session.identity().email());
-        }
-        artifact.put("authenticatedAt", session.identity().authenticatedAt().toString());
-        artifact.put("session", sha256(session.id()));
+        ObjectNode artifact = ConsoleRoute.signedIn(session);
         artifact.set(StepUp.ARTIFACT_MEMBER, assertion.toJson());
-        ReviewEvidence evidence = new ReviewEvidence(ConsoleRoute.CHANNEL, ConsoleRoute.CHANNEL + ":"
-                + sha256(session.id()) + ":" + id, digest, artifact);
+        ReviewEvidence evidence = ConsoleRoute.evidence(session, id, digest, artifact);
         approvals.review(reviewer.get(), id, Verdict.APPROVE, comment.isEmpty() ? null : comment, evidence)
                 .whenComplete((result, failure) -> {
                     if (failure != null) {
@@ -273,12 +262,4 @@ final class PasskeyViews {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -60,14 +60,15 @@ class PasskeyPagesTest {
     @Test
     void theListEscapesNamesAndSaysWhenThereIsNone() {
         PasskeyPages.Ceremony ceremony = new PasskeyPages.Ceremony("localhost", "Y2hhbGxlbmdl", "Ym9i", "bob");
-        String none = PasskeyPages.list(new Pages.Viewer("bob", false), "csrf-1", List.of(), ceremony, null, false);
+        String none = PasskeyPages.list(new Pages.Viewer("bob", false), "csrf-1", List.of(), ceremony, null, false,
+                null);
         assertTrue(none.contains("You have no passkey yet"), none);
 
         Passkey passkey = new Passkey("bob", "<b>laptop</b>", "Y3JlZA", "pQECAyYgASFYIA", Passkey.ES256,
                 "00000000-0000-0000-0000-000000000000", "localhost", "http://localhost:8181", 0,
                 Instant.parse("2026-12-07T12:00:00Z"));
         String one = PasskeyPages.list(new Pages.Viewer("bob", false), "csrf-1", List.of(passkey), ceremony, null,
-                false);
+                false, null);
         assertTrue(one.contains("&lt;b&gt;laptop&lt;/b&gt;"), one);
         assertFalse(one.contains("<b>laptop"), one);
         assertTrue(one.contains("data-exclude=\"Y3JlZA\""), one);

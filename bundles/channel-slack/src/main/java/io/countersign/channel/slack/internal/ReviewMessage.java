@@ -115,12 +115,8 @@ final class ReviewMessage {
      * have not voted yet, and a note of their vote once they have.
      *
      * @param mention the reviewer's Slack user id when the message goes to a shared channel, otherwise {@code null}
+     * @param console the console's links while it is set up, otherwise {@code null}
      */
-    static Rendered forReviewer(RequestView view, String reviewerId, boolean reminder, String mention) {
-        return forReviewer(view, reviewerId, reminder, mention, null);
-    }
-
-    /** As {@link #forReviewer(RequestView, String, boolean, String)}, linking to the console when one is set up. */
     static Rendered forReviewer(RequestView view, String reviewerId, boolean reminder, String mention,
                                 ConsoleLinks console) {
         RequestSummary summary = RequestSummary.of(view, console);

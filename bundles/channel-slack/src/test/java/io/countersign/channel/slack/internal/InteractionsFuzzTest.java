@@ -76,7 +76,7 @@ class InteractionsFuzzTest {
         PostedMessage message;
         try (SlackWebApi api = new SlackWebApi(slack.apiUrl(), TOKEN, WAIT)) {
             String ts = api.postMessage(new DefaultExchange(new DefaultCamelContext()), "U0ALICE",
-                    ReviewMessage.forReviewer(view, "reviewer", false, null)).path("ts").asText();
+                    ReviewMessage.forReviewer(view, "reviewer", false, null, null)).path("ts").asText();
             message = slack.awaitMessage(m -> m.ts().equals(ts), WAIT);
         }
         Random random = new Random(SEED);

@@ -308,7 +308,7 @@ class InteractionsTest {
     private PostedMessage post(RequestView view, String userId) throws Exception {
         try (SlackWebApi api = new SlackWebApi(slack.apiUrl(), TOKEN, WAIT)) {
             JsonNode reference = api.postMessage(new DefaultExchange(new DefaultCamelContext()), userId,
-                    ReviewMessage.forReviewer(view, "reviewer", false, null));
+                    ReviewMessage.forReviewer(view, "reviewer", false, null, null));
             String ts = reference.path("ts").asText();
             return slack.awaitMessage(m -> m.ts().equals(ts), WAIT);
         }

@@ -35,7 +35,7 @@ class ReviewMessageTest {
     @Test
     void showsTheWholeContextWithApproveAndDeny() {
         RequestView view = Requests.pending();
-        ReviewMessage.Rendered message = ReviewMessage.forReviewer(view, "alice", false, null);
+        ReviewMessage.Rendered message = ReviewMessage.forReviewer(view, "alice", false, null, null);
         String text = allText(message.blocks());
         for (String expected : List.of("Approval needed", "agent-7 asks to export-table on warehouse/customers in prod",
                 "*Agent*\nagent-7", "*On behalf of*\ncarol", "*Action*\nexport-table",
@@ -61,7 +61,7 @@ class ReviewMessageTest {
         String text = allText(ReviewMessage.forReviewer(view, "alice", false, null, CONSOLE).blocks());
         assertTrue(text.contains("<https://cs.example/console/requests/" + view.id() + "|Open in the console>"), text);
         assertTrue(text.contains("<https://cs.example/console/requests/" + view.id() + "/record|Change record>"), text);
-        assertFalse(allText(ReviewMessage.forReviewer(view, "alice", false, null).blocks()).contains("console/"));
+        assertFalse(allText(ReviewMessage.forReviewer(view, "alice", false, null, null).blocks()).contains("console/"));
     }
 
     @Test
@@ -76,9 +76,9 @@ class ReviewMessageTest {
         assertEquals("deny", buttons.get(1).path("action_id").asText());
         assertTrue(allText(message.blocks()).contains("needs your passkey"));
 
-        List<JsonNode> withoutConsole = buttons(ReviewMessage.forReviewer(view, "alice", false, null).blocks());
+        List<JsonNode> withoutConsole = buttons(ReviewMessage.forReviewer(view, "alice", false, null, null).blocks());
         assertEquals(List.of("deny"), withoutConsole.stream().map(b -> b.path("action_id").asText()).toList());
-        assertTrue(allText(ReviewMessage.forReviewer(view, "alice", false, null).blocks())
+        assertTrue(allText(ReviewMessage.forReviewer(view, "alice", false, null, null).blocks())
                 .contains("needs a passkey in the Countersign console, which is not set up here"));
     }
 
@@ -86,7 +86,7 @@ class ReviewMessageTest {
     void requestTextCannotMentionLinkOrLeaveTheCodeBlock() {
         ObjectNode parameters = JsonNodeFactory.instance.objectNode().put("note", HOSTILE).put("q", "a && b > c");
         RequestView view = Requests.pending(parameters);
-        ReviewMessage.Rendered message = ReviewMessage.forReviewer(view, "alice", false, null);
+        ReviewMessage.Rendered message = ReviewMessage.forReviewer(view, "alice", false, null, null);
         for (JsonNode text : textObjects(message.blocks())) {
             String mrkdwn = text.path("text").asText();
             assertFalse(mrkdwn.contains("<!channel>"), mrkdwn);
@@ -110,7 +110,7 @@ class ReviewMessageTest {
                         "agent <@U0BOSS>", List.of("<!everyone>")), "trust me <https://x|y>", "sha256:00",
                 Requests.RECEIVED, null), Requests.pending().agent(), Requests.pending().decision(),
                 RequestStatus.PENDING, List.of(), Requests.RECEIVED.plusSeconds(600), null, 1, null, null, null);
-        ReviewMessage.Rendered message = ReviewMessage.forReviewer(hostile, "alice", false, null);
+        ReviewMessage.Rendered message = ReviewMessage.forReviewer(hostile, "alice", false, null, null);
         String all = allText(message.blocks()) + message.text();
         assertFalse(all.contains("<!here>") || all.contains("<!everyone>") || all.contains("<@U0BOSS>")
                 || all.contains("<http") || all.contains("<https"), all);
@@ -121,7 +121,7 @@ class ReviewMessageTest {
     void decidedRequestHasNoButtonsAndShowsTheOutcome() {
         RequestView view = Requests.withVote(Requests.withVote(Requests.pending(), Requests.ALICE, Verdict.APPROVE,
                 RequestStatus.PENDING), Requests.BOB, Verdict.APPROVE, RequestStatus.APPROVED);
-        ReviewMessage.Rendered message = ReviewMessage.forReviewer(view, "dave", false, null);
+        ReviewMessage.Rendered message = ReviewMessage.forReviewer(view, "dave", false, null, null);
         assertTrue(buttons(message.blocks()).isEmpty());
         String text = allText(message.blocks());
         assertTrue(text.contains("*Outcome:* Approved"), text);
@@ -132,19 +132,19 @@ class ReviewMessageTest {
     @Test
     void reviewerWhoVotedSeesTheirVoteInsteadOfButtons() {
         RequestView view = Requests.withVote(Requests.pending(), Requests.ALICE, Verdict.DENY, RequestStatus.PENDING);
-        ReviewMessage.Rendered forAlice = ReviewMessage.forReviewer(view, "alice", false, null);
+        ReviewMessage.Rendered forAlice = ReviewMessage.forReviewer(view, "alice", false, null, null);
         assertTrue(buttons(forAlice.blocks()).isEmpty());
         assertTrue(allText(forAlice.blocks()).contains("You denied this request."));
-        assertEquals(2, buttons(ReviewMessage.forReviewer(view, "bob", true, null).blocks()).size());
+        assertEquals(2, buttons(ReviewMessage.forReviewer(view, "bob", true, null, null).blocks()).size());
     }
 
     @Test
     void reminderAndSharedChannelMention() {
-        ReviewMessage.Rendered message = ReviewMessage.forReviewer(Requests.pending(), "alice", true, "U0ALICE");
+        ReviewMessage.Rendered message = ReviewMessage.forReviewer(Requests.pending(), "alice", true, "U0ALICE", null);
         assertEquals("Reminder: approval needed", message.blocks().get(0).path("text").path("text").asText());
         assertTrue(allText(message.blocks()).contains("For <@U0ALICE>"));
         assertTrue(message.text().startsWith("<@U0ALICE> Reminder"), message.text());
-        ReviewMessage.Rendered odd = ReviewMessage.forReviewer(Requests.pending(), "alice", false, "<!channel>");
+        ReviewMessage.Rendered odd = ReviewMessage.forReviewer(Requests.pending(), "alice", false, "<!channel>", null);
         assertFalse(allText(odd.blocks()).contains("For "), "only a well-formed user id is mentioned");
     }
 
@@ -152,7 +152,7 @@ class ReviewMessageTest {
     void blocksStayWithinSlackLimits() {
         ObjectNode parameters = JsonNodeFactory.instance.objectNode().put("blob", "<>&".repeat(3000));
         ReviewMessage.Rendered message = ReviewMessage.forReviewer(Requests.pending(parameters), "alice", false,
-                null);
+                null, null);
         assertTrue(message.blocks().size() <= 50);
         for (JsonNode block : message.blocks()) {
             if (block.has("text")) {

@@ -41,11 +41,6 @@ final class TeamsCards {
     }
 
     /** The card a notification delivers to its reviewer. */
-    static ObjectNode forNotification(Notification notification) {
-        return forNotification(notification, null);
-    }
-
-    /** As {@link #forNotification(Notification)}, linking to the console when {@code console} is not null. */
     static ObjectNode forNotification(Notification notification, ConsoleLinks console) {
         String banner = switch (notification.kind()) {
             case REVIEW -> BANNER_REVIEW;
@@ -59,10 +54,6 @@ final class TeamsCards {
      * The request as this reviewer should see it now: Approve and Deny while it is pending and they have not voted;
      * the outcome once it is decided.
      */
-    static ObjectNode forReviewer(RequestView view, String reviewerId, String pendingBanner) {
-        return forReviewer(view, reviewerId, pendingBanner, null);
-    }
-
     static ObjectNode forReviewer(RequestView view, String reviewerId, String pendingBanner, ConsoleLinks console) {
         RequestSummary summary = RequestSummary.of(view, console);
         if (!summary.isPending()) {

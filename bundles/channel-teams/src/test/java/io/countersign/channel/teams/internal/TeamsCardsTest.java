@@ -32,7 +32,7 @@ class TeamsCardsTest {
     @Test
     void reviewCardShowsTheWholeRequestAndOffersApproveAndDeny() {
         RequestView view = Requests.pending("req-1");
-        ObjectNode card = TeamsCards.forNotification(notification(NotificationKind.REVIEW, view));
+        ObjectNode card = TeamsCards.forNotification(notification(NotificationKind.REVIEW, view), null);
 
         assertEquals("AdaptiveCard", card.path("type").asText());
         assertEquals("1.5", card.path("version").asText());
@@ -83,7 +83,7 @@ class TeamsCardsTest {
         assertEquals("https://cs.example/console/requests/req-2", card.path("actions").get(0).path("url").asText());
         assertTrue(text(card).contains("needs your passkey"));
 
-        ObjectNode withoutConsole = TeamsCards.forNotification(notification(NotificationKind.REVIEW, view));
+        ObjectNode withoutConsole = TeamsCards.forNotification(notification(NotificationKind.REVIEW, view), null);
         assertEquals(List.of("Deny"), titles(withoutConsole));
         assertTrue(text(withoutConsole).contains("which is not set up here"));
     }
@@ -124,7 +124,7 @@ class TeamsCardsTest {
                 .put("bidi", "safe\u202Eexe.txt");
         RequestView view = Requests.view("req-2", "_drop_ [x](https://evil.example)", "db **prod**", parameters,
                 "- item\n1. numbered\n# heading", RequestStatus.PENDING, List.of());
-        ObjectNode card = TeamsCards.forNotification(notification(NotificationKind.REVIEW, view));
+        ObjectNode card = TeamsCards.forNotification(notification(NotificationKind.REVIEW, view), null);
 
         List<JsonNode> elements = elements(card);
         // Markdown is rendered in TextBlock and FactSet: only this class's constants may go there
@@ -158,7 +158,7 @@ class TeamsCardsTest {
         List<Vote> votes = List.of(vote("carol", Verdict.APPROVE), vote("dave", Verdict.APPROVE));
         RequestView view = Requests.view("req-3", JsonNodeFactory.instance.objectNode(), "why", RequestStatus.APPROVED,
                 votes);
-        ObjectNode card = TeamsCards.forNotification(notification(NotificationKind.UPDATE, view));
+        ObjectNode card = TeamsCards.forNotification(notification(NotificationKind.UPDATE, view), null);
 
         assertFalse(card.has("actions"));
         assertFalse(card.has("refresh"));
@@ -174,7 +174,7 @@ class TeamsCardsTest {
     void reviewerWhoHasVotedSeesTheVotesButNoButtons() {
         RequestView view = Requests.view("req-4", JsonNodeFactory.instance.objectNode(), "why", RequestStatus.PENDING,
                 List.of(vote("bob", Verdict.DENY)));
-        ObjectNode card = TeamsCards.forNotification(notification(NotificationKind.UPDATE, view));
+        ObjectNode card = TeamsCards.forNotification(notification(NotificationKind.UPDATE, view), null);
 
         assertFalse(card.has("actions"));
         assertTrue(text(card).contains("You denied this request"));
@@ -183,7 +183,7 @@ class TeamsCardsTest {
     @Test
     void reminderIsMarkedAsSuch() {
         ObjectNode card = TeamsCards.forNotification(notification(NotificationKind.REMINDER,
-                Requests.pending("req-5")));
+                Requests.pending("req-5")), null);
         assertTrue(text(card).startsWith(TeamsCards.BANNER_REMINDER));
         assertEquals(2, card.path("actions").size());
     }

@@ -336,7 +336,7 @@ class TeamsMessagesRouteTest {
     private static SentActivity cardMessage(RequestView view) {
         ObjectNode activity = JsonNodeFactory.instance.objectNode().put("type", "message");
         activity.putArray("attachments").add(TeamsCards.attachment(TeamsCards.forReviewer(view, "bob",
-                TeamsCards.BANNER_REVIEW)));
+                TeamsCards.BANNER_REVIEW, null)));
         return new SentActivity(SentActivity.Kind.SENT, "a:conversation-bob", "1700000000001", BOB_AAD, activity,
                 Instant.now());
     }

@@ -1,4 +1,4 @@
-package io.countersign.itests;
+package io.countersign.siem.standin;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,11 +15,12 @@ import java.util.regex.Pattern;
  * A private rsyslogd (Debian's, installed by itests/scripts/install-rsyslog.sh) with its own configuration, pid file
  * and work directory: an RFC 5425 listener (imtcp, GnuTLS stream driver, mutual X.509 authentication) on a free port
  * of 127.0.0.1 writing every message it receives, raw, one per line, to {@code received.log}. The certificates (a CA,
- * the server's for 127.0.0.1, the client's as PKCS#12) are made with openssl for each test.
+ * the server's for 127.0.0.1, the client's as PKCS#12) are made with openssl for each run. Used by SiemIT,
+ * SecurityEventsIT and the SIEM benchmark; test code, never shipped.
  */
-final class Rsyslog implements AutoCloseable {
+public final class Rsyslog implements AutoCloseable {
 
-    static final String KEYSTORE_PASSWORD = "siem-it-keystore";
+    public static final String KEYSTORE_PASSWORD = "siem-it-keystore";
     private static final Pattern SEQ = Pattern.compile("\\[countersign@32473 seq=\"(\\d+)\" hash=\"(sha256:[0-9a-f]{64})\"");
 
     private final Path dir;
@@ -31,13 +32,13 @@ final class Rsyslog implements AutoCloseable {
         this.port = port;
     }
 
-    static Rsyslog create(Path dir) throws IOException, InterruptedException {
+    public static Rsyslog create(Path dir) throws IOException, InterruptedException {
         if (!Files.exists(Path.of("/usr/sbin/rsyslogd")) || !gtls()) {
-            throw new AssertionError("rsyslogd with its gtls driver is missing: run itests/scripts/install-rsyslog.sh");
+            throw new IllegalStateException("rsyslogd with its gtls driver is missing: run itests/scripts/install-rsyslog.sh");
         }
         Files.createDirectories(dir.resolve("work"));
         run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out", "ca.pem",
-                "-days", "2", "-subj", "/CN=SiemIT CA", "-addext", "basicConstraints=critical,CA:TRUE",
+                "-days", "2", "-subj", "/CN=Countersign test syslog CA", "-addext", "basicConstraints=critical,CA:TRUE",
                 "-addext", "keyUsage=critical,keyCertSign,cRLSign");
         certificate(dir, "server", "/CN=localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
                 + "extendedKeyUsage=serverAuth\n");
@@ -93,7 +94,7 @@ final class Rsyslog implements AutoCloseable {
         }
     }
 
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         process = new ProcessBuilder("/usr/sbin/rsyslogd", "-n", "-f", dir.resolve("rsyslog.conf").toString(),
                 "-i", dir.resolve("rsyslogd.pid").toString())
                 .redirectErrorStream(true)
@@ -114,7 +115,7 @@ final class Rsyslog implements AutoCloseable {
     }
 
     /** SIGTERM, and waits until it has written what it took and exited. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -123,28 +124,38 @@ final class Rsyslog implements AutoCloseable {
         }
     }
 
-    String target() {
+    public String target() {
         return "127.0.0.1:" + port;
     }
 
-    Path dir() {
+    /** Where rsyslog writes what it receives: raw, one message per line. */
+    public Path log() {
+        return dir.resolve("received.log");
+    }
+
+    /** How much rsyslog has written so far. */
+    public long bytes() throws IOException {
+        return Files.exists(log()) ? Files.size(log()) : 0;
+    }
+
+    public Path dir() {
         return dir;
     }
 
-    record Received(long seq, String hash) {
+    public record Received(long seq, String hash) {
     }
 
     /** What rsyslog wrote, in the order it received it. */
-    List<Received> received() throws IOException {
+    public List<Received> received() throws IOException {
         List<Received> all = new ArrayList<>();
-        Path log = dir.resolve("received.log");
+        Path log = log();
         if (!Files.exists(log)) {
             return all;
         }
         for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
             Matcher m = SEQ.matcher(line);
             if (!m.find()) {
-                throw new AssertionError("rsyslog received a message without the seq and hash: " + line);
+                throw new IllegalStateException("rsyslog received a message without the seq and hash: " + line);
             }
             all.add(new Received(Long.parseLong(m.group(1)), m.group(2)));
         }
